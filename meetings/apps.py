@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    """Meeting types, cadence policy, meetings and their records."""
+
+    name = "meetings"
+    verbose_name = _("Meetings")
+    default_auto_field = "django.db.models.BigAutoField"

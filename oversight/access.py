@@ -1,0 +1,211 @@
+"""The access policy: the one place that decides who sees what and who may do what.
+
+It answers two questions, and every view, API viewset, selector and service asks it:
+
+* ``visible_organisation_ids(user)`` – whose non-public data may this user see?
+  WG and NHS P&I roles and administrators see every organisation's; everyone else sees
+  only the organisations they hold a membership of.
+* ``can(user, action, obj)`` – may this user perform ``action`` on ``obj``?
+
+The register of organisation names and codes is not private: every signed-in user sees it.
+Asking for another organisation's private object is answered as if it did not exist
+(``Http404``), so nothing leaks about what exists; an object the user may see but not
+change is a 403.
+
+Roles are those of ``organisations.choices.Role``; their meaning is set here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from organisations.choices import Role
+
+from .errors import PermissionRefused
+
+# Roles whose holders see every organisation's non-public data.
+ALL_ORGANISATION_ROLES = frozenset(
+    {Role.WG_OFFICIAL, Role.WG_DECISION_MAKER, Role.WG_SECRETARIAT, Role.NHSPI_ANALYST, Role.ADMINISTRATOR}
+)
+WG_ROLES = frozenset({Role.WG_OFFICIAL, Role.WG_DECISION_MAKER, Role.WG_SECRETARIAT})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """What the policy knows about a user, loaded once per request (one query)."""
+
+    user_id: int | None
+    authenticated: bool
+    superuser: bool = False
+    roles_by_organisation: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        found: set[str] = set()
+        for roles in self.roles_by_organisation.values():
+            found |= roles
+        if self.superuser:
+            found.add(Role.ADMINISTRATOR)
+        return frozenset(found)
+
+    @property
+    def sees_all_organisations(self) -> bool:
+        return bool(self.roles & ALL_ORGANISATION_ROLES)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def is_member_of(self, organisation_id: int | None) -> bool:
+        return organisation_id in self.roles_by_organisation
+
+
+ANONYMOUS = Principal(user_id=None, authenticated=False)
+
+
+def principal(user) -> Principal:
+    """The user's principal, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_oversight_principal", None)
+    if cached is not None:
+        return cached
+    from organisations.models import Membership
+
+    roles: dict[int, set[str]] = {}
+    for organisation_id, role in Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"):
+        roles.setdefault(organisation_id, set()).add(role)
+    p = Principal(
+        user_id=user.pk,
+        authenticated=True,
+        superuser=user.is_superuser,
+        roles_by_organisation={k: frozenset(v) for k, v in roles.items()},
+    )
+    user._oversight_principal = p
+    return p
+
+
+def forget(user) -> None:
+    """Drop the cached principal, after the user's memberships change."""
+    if hasattr(user, "_oversight_principal"):
+        del user._oversight_principal
+
+
+# --- Which organisations -----------------------------------------------------------------
+
+
+def visible_organisation_ids(user) -> frozenset[int] | None:
+    """Ids of the organisations whose non-public data the user may see; None means all."""
+    p = principal(user)
+    if not p.authenticated:
+        return frozenset()
+    if p.sees_all_organisations:
+        return None
+    return frozenset(p.roles_by_organisation)
+
+
+def can_see_organisation(user, organisation_id: int | None) -> bool:
+    """May the user see this organisation's non-public data? ``None`` is system-wide data."""
+    ids = visible_organisation_ids(user)
+    if ids is None:
+        return True
+    return organisation_id is not None and organisation_id in ids
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """Only the rows of ``queryset`` whose organisation the user may see.
+
+    The model names the path to its organisation in ``access_organisation_field``;
+    ``"pk"`` for Organisation itself. Rows with no organisation (system-wide) are seen only
+    by roles that see every organisation.
+    """
+    path = getattr(queryset.model, "access_organisation_field", None)
+    if path is None:
+        raise TypeError(f"{queryset.model.__name__} does not declare access_organisation_field")
+    ids = visible_organisation_ids(user)
+    if ids is None:
+        return queryset
+    lookup = "pk__in" if path == "pk" else f"{path}__in"
+    return queryset.filter(**{lookup: ids})
+
+
+def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
+    """The object, if it exists and the user may see it; otherwise 404 either way."""
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("No such object, or it is not yours to see.") from exc
+
+
+# --- What they may do --------------------------------------------------------------------
+
+
+def _organisation_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    path = getattr(type(obj), "access_organisation_field", None)
+    if path == "pk":
+        return obj.pk
+    if path:
+        return getattr(obj, f"{path.split('__')[0]}_id", None)
+    return None
+
+
+def _sees(p: Principal, organisation_id: int | None) -> bool:
+    if p.sees_all_organisations:
+        return True
+    return organisation_id is not None and p.is_member_of(organisation_id)
+
+
+Rule = Callable[[Principal, object], bool]
+
+RULES: dict[str, Rule] = {
+    # The register: names, codes, kinds and regions. Any signed-in user.
+    "organisation.view_register": lambda p, obj: p.authenticated,
+    # Members, office holders' contact details, change history.
+    "organisation.view_private": lambda p, obj: _sees(p, _organisation_id_of(obj)),
+    "organisation.change": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
+    "membership.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),
+    "membership.change": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
+    "attachment.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),
+    "attachment.upload": lambda p, obj: p.authenticated and _sees(p, _organisation_id_of(obj)),
+    "notification.view": lambda p, obj: p.authenticated and getattr(obj, "recipient_id", None) == p.user_id,
+    "admin.site": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May ``user`` perform ``action`` on ``obj``? Unknown actions are refused."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"Unknown action {action!r}: add it to oversight.access.RULES")
+    return bool(rule(principal(user), obj))
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise unless the user may perform the action.
+
+    An object the user may not even see is a 404 (no existence leak); an object they may
+    see but not act on is a ``PermissionRefused`` (403).
+    """
+    if can(user, action, obj):
+        return
+    organisation_id = _organisation_id_of(obj)
+    if obj is not None and organisation_id is not None and not can_see_organisation(user, organisation_id):
+        raise Http404("No such object, or it is not yours to see.")
+    raise PermissionRefused("You do not have permission to do that.", code="permission_denied")
+
+
+def navigation_for(user) -> dict[str, bool]:
+    """Which sections the layout's navigation shows to this user."""
+    p = principal(user)
+    return {
+        "organisations": p.authenticated,
+        "api": p.authenticated,
+        "admin": p.has_role(Role.ADMINISTRATOR),
+        "wg": p.has_role(*WG_ROLES),
+        "analyst": p.has_role(Role.NHSPI_ANALYST),
+    }

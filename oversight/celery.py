@@ -1,0 +1,20 @@
+"""The Celery application.
+
+With no ``CELERY_BROKER_URL`` in the environment, tasks run eagerly in-process (see
+settings). The beat schedule is declared here, in code, so that every deployment runs
+the same periodic work; periodic tasks only enqueue per-object work.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+
+app = Celery("oversight")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work, declared in code. Later capabilities (the meeting planner, reminders,
+# analytics) add their entries here.
+app.conf.beat_schedule = {}

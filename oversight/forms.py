@@ -1,0 +1,36 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .errors import OversightError
+
+
+class VersionedForm(forms.Form):
+    """A form for editing a record with optimistic concurrency.
+
+    It carries the version the user was shown; the service refuses a stale one. On a
+    conflict the form is shown again with what the user typed, and the error.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def add_domain_error(form: forms.Form, error: OversightError) -> None:
+    """Show a service's refusal beside the field it names, or at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class BooleanChoiceField(forms.TypedChoiceField):
+    """Yes/No as radios, as the GOV.UK Design System recommends over a lone checkbox."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(True, _("Yes")), (False, _("No"))],
+            coerce=lambda v: v in (True, "True", "true", "1"),
+            widget=forms.RadioSelect,
+            **kwargs,
+        )

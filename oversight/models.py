@@ -1,0 +1,102 @@
+"""Shared tables: the base model every app's models extend, attachments and notifications."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class BaseModel(models.Model):
+    """Timestamps and a ``version`` for optimistic concurrency (see ``oversight.concurrency``).
+
+    Every edit through a service raises ``version`` by one; an edit made against an older
+    version is refused as a conflict instead of overwriting someone else's change.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def private_storage():
+    return storages["private"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never uses the uploader's file name: it cannot collide or escape.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.pk}"
+
+
+class Attachment(BaseModel):
+    """A file uploaded as evidence, a paper or a response.
+
+    Stored privately and downloaded only through ``attachment_download`` after the access
+    policy has checked the owning organisation. Created only by
+    ``oversight.services.attachment_create``, which checks type (by content) and size.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text=_("The organisation whose private data this is. Empty for system-wide material."),
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    purpose = models.CharField(_("purpose"), max_length=50, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Notification(BaseModel):
+    """An in-app message to one user, e-mailed as well. Sent at most once per ``dedupe_key``."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200, help_text=_("What this is about, e.g. 'agenda_due:meeting:12:2026-05-01'.")
+    )
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notification_once_per_key"),
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import views
+
+api_v1 = [
+    path("", include("organisations.api.urls")),
+    path("auth/token/", obtain_auth_token, name="token"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("oversight.auth_urls")),
+    path("language/<str:code>/", views.switch_language, name="switch-language"),
+    path("organisations/", include("organisations.urls")),
+    path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "oversight.errors_views.bad_request"
+handler403 = "oversight.errors_views.permission_denied"
+handler404 = "oversight.errors_views.page_not_found"
+handler500 = "oversight.errors_views.server_error"

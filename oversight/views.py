@@ -1,0 +1,142 @@
+"""Shared views: the home page, health check, attachment download, notifications,
+and the list-page base every app's list pages use."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+
+from . import access, selectors, services
+from .exports import FORMATS, Column, export_response
+from .models import Attachment
+
+
+class OversightListView(LoginRequiredMixin, FilterView):
+    """A filtered, paginated list with CSV and Excel downloads of the filtered rows.
+
+    Subclasses give ``filterset_class``, ``template_name``, ``export_columns`` and
+    ``export_filename``, and build the queryset from a selector that starts from what the
+    user may see.
+    """
+
+    paginate_by = 25
+    export_columns: list[Column] = []
+    export_filename = "export"
+    strict = True
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in FORMATS and self.export_columns:
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            return export_response(rows=rows, columns=self.export_columns, filename=self.export_filename, fmt=fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["filter_query"] = query.urlencode()
+        context["exportable"] = bool(self.export_columns)
+        return context
+
+
+@login_required
+def home(request):
+    return render(request, "oversight/home.html", {"nav": access.navigation_for(request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Is the service able to work? Checks the database and, when configured, the broker."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy; say which
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = "not configured (tasks run in-process)"
+    else:
+        from oversight.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+@login_required
+def attachment_download(request, pk):
+    """The only way to a stored file: the access policy decides, and others get a 404."""
+    attachment = access.get_visible_or_404(Attachment.objects.all(), request.user, pk=pk)
+    access.require(request.user, "attachment.view", attachment)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    response["Content-Type"] = attachment.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def notification_list(request):
+    notifications = selectors.notification_list(user=request.user)
+    return render(
+        request,
+        "oversight/notification_list.html",
+        {"notifications": notifications[:100], "title": _("Your notifications")},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
+    services.notification_mark_read(actor=request.user, notification=notification)
+    return redirect("notification-list")
+
+
+@require_GET
+def switch_language(request, code):
+    """Switch between English and Welsh and return to the page the user was on."""
+    from django.utils import translation
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    translation.activate(code)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,
+        samesite="Lax",
+    )
+    return response

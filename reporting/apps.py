@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    """Measures, performance packs, analytics, documents and publication."""
+
+    name = "reporting"
+    verbose_name = _("Reporting")
+    default_auto_field = "django.db.models.BigAutoField"
