@@ -42,6 +42,9 @@ def seed() -> list[str]:
         lines.append(f"{username:<12} / {DEMO_PASSWORD}   {role.label} ({code})")
     for code in ("BCUHB", "CTMUHB"):
         organisation = Organisation.objects.get(code=code)
-        for role, name in ((OfficeholderRole.CHIEF_EXECUTIVE, "Demo Chief Executive"), (OfficeholderRole.CHAIR, "Demo Chair")):
+        for role, name in (
+            (OfficeholderRole.CHIEF_EXECUTIVE, "Demo Chief Executive"),
+            (OfficeholderRole.CHAIR, "Demo Chair"),
+        ):
             Officeholder.objects.get_or_create(organisation=organisation, role=role, defaults={"name": name})
     return lines

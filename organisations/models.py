@@ -68,6 +68,7 @@ class Organisation(BaseModel):
     display_short_name = Bilingual("short_name")
     history = HistoricalRecords(excluded_fields=["updated_at"])
     access_organisation_field = "pk"
+    access_public = True  # the register of names and codes; members and history stay private
 
     class Meta:
         ordering = ["name"]
@@ -76,9 +77,7 @@ class Organisation(BaseModel):
             models.UniqueConstraint(
                 fields=["ods_code"], condition=~Q(ods_code=""), name="organisation_ods_code_unique_when_set"
             ),
-            models.CheckConstraint(
-                condition=~Q(hosted_by=models.F("pk")), name="organisation_not_hosted_by_itself"
-            ),
+            models.CheckConstraint(condition=~Q(hosted_by=models.F("pk")), name="organisation_not_hosted_by_itself"),
         ]
 
     def __str__(self):
@@ -108,7 +107,9 @@ class Officeholder(BaseModel):
         verbose_name = _("office holder")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="officeholder_dates_in_order",
             ),
         ]

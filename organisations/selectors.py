@@ -98,7 +98,10 @@ def organisation_history(*, user, organisation: Organisation) -> list[HistoryEnt
                 who=who,
                 kind=record.get_history_type_display(),
                 reason=record.history_change_reason or "",
-                changes=[Change(labels.get(c.field, c.field), shown(c.field, c.old), shown(c.field, c.new)) for c in changes or []],
+                changes=[
+                    Change(labels.get(c.field, c.field), shown(c.field, c.old), shown(c.field, c.new))
+                    for c in changes or []
+                ],
                 version=record.version,
             )
         )

@@ -103,4 +103,6 @@ class OrganisationMembersView(OversightListView):
 def organisation_history(request, pk):
     organisation = selectors.organisation_private_get(user=request.user, pk=pk)
     entries = selectors.organisation_history(user=request.user, organisation=organisation)
-    return render(request, "organisations/organisation_history.html", {"organisation": organisation, "entries": entries})
+    return render(
+        request, "organisations/organisation_history.html", {"organisation": organisation, "entries": entries}
+    )

@@ -132,6 +132,17 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{lookup: ids})
 
 
+def is_visible(user, obj) -> bool:
+    """May the user see that this object exists? Register entries (``access_public = True``)
+    are seen by every signed-in user; everything else by those who see its organisation."""
+    if getattr(type(obj), "access_public", False):
+        return principal(user).authenticated
+    organisation_id = _organisation_id_of(obj)
+    if organisation_id is None:
+        return principal(user).sees_all_organisations
+    return can_see_organisation(user, organisation_id)
+
+
 def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
     """The object, if it exists and the user may see it; otherwise 404 either way."""
     try:
@@ -193,8 +204,7 @@ def require(user, action: str, obj=None) -> None:
     """
     if can(user, action, obj):
         return
-    organisation_id = _organisation_id_of(obj)
-    if obj is not None and organisation_id is not None and not can_see_organisation(user, organisation_id):
+    if obj is not None and not is_visible(user, obj):
         raise Http404("No such object, or it is not yours to see.")
     raise PermissionRefused("You do not have permission to do that.", code="permission_denied")
 

@@ -127,7 +127,9 @@ def switch_language(request, code):
     if code not in dict(settings.LANGUAGES):
         raise Http404("No such language.")
     next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     translation.activate(code)
     response = redirect(next_url)

@@ -50,7 +50,9 @@ class OrganisationUpdateSerializer(serializers.Serializer):
     short_name_cy = serializers.CharField(max_length=100, required=False, allow_blank=True)
     ods_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
     ons_code = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
     statutory = serializers.BooleanField(required=False)
     active = serializers.BooleanField(required=False)
 

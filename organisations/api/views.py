@@ -3,8 +3,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..filters import MembershipFilter, OrganisationFilter
 from .. import selectors, services
+from ..filters import MembershipFilter, OrganisationFilter
 from .serializers import (
     HistoryEntrySerializer,
     MembershipSerializer,

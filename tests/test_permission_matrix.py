@@ -1,0 +1,299 @@
+"""Every route × every persona → the expected answer, written out by hand.
+
+The expectations are typed here, not derived from ``oversight.access``: a wrong policy must
+fail this test, not pass its own. ``test_every_route_is_in_the_matrix`` fails when a route
+is added without an entry. Organisation A's objects and organisation B's are requested by
+their real ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from oversight.services import attachment_create
+from tests.factories import NotificationFactory
+
+PERSONAS = ["anonymous", "official", "decision_maker", "analyst", "submitter_a", "submitter_b", "partner", "admin"]
+
+
+@dataclass
+class Case:
+    route: str
+    url: Callable  # (world, objects) -> url
+    expect: dict[str, int]
+    method: str = "get"
+    data: Callable | None = None  # (world, objects, persona) -> request body
+    api: bool = False
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def everyone(status: int, anonymous: int) -> dict[str, int]:
+    return {p: (anonymous if p == "anonymous" else status) for p in PERSONAS}
+
+
+def row(anonymous, official, decision_maker, analyst, submitter_a, submitter_b, partner, admin) -> dict[str, int]:
+    return dict(
+        zip(
+            PERSONAS,
+            [anonymous, official, decision_maker, analyst, submitter_a, submitter_b, partner, admin],
+            strict=True,
+        )
+    )
+
+
+def _org(which):
+    return lambda w, o: getattr(w, which).pk
+
+
+# Who may see organisation A's private data: WG, NHS P&I, admin, and A's own people.
+PRIVATE_A_PAGE = row(302, 200, 200, 200, 200, 404, 404, 200)
+PRIVATE_B_PAGE = row(302, 200, 200, 200, 404, 200, 404, 200)
+PRIVATE_A_API = row(401, 200, 200, 200, 200, 404, 404, 200)
+PRIVATE_B_API = row(401, 200, 200, 200, 404, 200, 404, 200)
+SIGNED_IN_PAGE = everyone(200, 302)
+SIGNED_IN_API = everyone(200, 401)
+
+MATRIX: list[Case] = [
+    Case("home", lambda w, o: reverse("home"), SIGNED_IN_PAGE),
+    Case("healthz", lambda w, o: reverse("healthz"), everyone(200, 200)),
+    Case("login", lambda w, o: reverse("login"), everyone(200, 200)),
+    Case("logout", lambda w, o: reverse("logout"), everyone(302, 302), method="post"),
+    Case("switch-language", lambda w, o: reverse("switch-language", args=["cy"]) + "?next=/", everyone(302, 302)),
+    Case("notification-list", lambda w, o: reverse("notification-list"), SIGNED_IN_PAGE),
+    Case(
+        "notification-read",
+        lambda w, o: reverse("notification-read", args=[o["notification_of_submitter_a"].pk]),
+        row(302, 404, 404, 404, 302, 404, 404, 404),
+        method="post",
+        note="a notification is its recipient's alone",
+    ),
+    Case(
+        "attachment-download",
+        lambda w, o: reverse("attachment-download", args=[o["attachment_a"].pk]),
+        PRIVATE_A_PAGE,
+    ),
+    Case(
+        "attachment-download",
+        lambda w, o: reverse("attachment-download", args=[o["attachment_b"].pk]),
+        PRIVATE_B_PAGE,
+    ),
+    Case("organisations:list", lambda w, o: reverse("organisations:list"), SIGNED_IN_PAGE),
+    Case("organisations:list", lambda w, o: reverse("organisations:list") + "?export=csv", SIGNED_IN_PAGE),
+    Case("organisations:detail", lambda w, o: reverse("organisations:detail", args=[w.org_a.pk]), SIGNED_IN_PAGE),
+    Case("organisations:detail", lambda w, o: reverse("organisations:detail", args=[w.org_b.pk]), SIGNED_IN_PAGE),
+    Case(
+        "organisations:edit",
+        lambda w, o: reverse("organisations:edit", args=[w.org_a.pk]),
+        row(302, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    Case(
+        "organisations:edit",
+        lambda w, o: reverse("organisations:edit", args=[w.org_b.pk]),
+        row(302, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    Case("organisations:members", lambda w, o: reverse("organisations:members", args=[w.org_a.pk]), PRIVATE_A_PAGE),
+    Case("organisations:members", lambda w, o: reverse("organisations:members", args=[w.org_b.pk]), PRIVATE_B_PAGE),
+    Case(
+        "organisations:members",
+        lambda w, o: reverse("organisations:members", args=[w.org_b.pk]) + "?export=csv",
+        PRIVATE_B_PAGE,
+    ),
+    Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_a.pk]), PRIVATE_A_PAGE),
+    Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_b.pk]), PRIVATE_B_PAGE),
+    # --- API ---
+    Case("api:organisation-list", lambda w, o: reverse("api:organisation-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:organisation-detail",
+        lambda w, o: reverse("api:organisation-detail", args=[w.org_a.pk]),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:organisation-detail",
+        lambda w, o: reverse("api:organisation-detail", args=[w.org_b.pk]),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:organisation-detail",
+        lambda w, o: reverse("api:organisation-detail", args=[w.org_b.pk]),
+        row(401, 403, 403, 403, 403, 403, 403, 200),
+        method="patch",
+        data=lambda w, o, p: {"version": w.org_b.version, "reason": "Matrix", "short_name": f"Org B ({p})"},
+        api=True,
+    ),
+    Case(
+        "api:organisation-members",
+        lambda w, o: reverse("api:organisation-members", args=[w.org_a.pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:organisation-members",
+        lambda w, o: reverse("api:organisation-members", args=[w.org_b.pk]),
+        PRIVATE_B_API,
+        api=True,
+    ),
+    Case(
+        "api:organisation-history",
+        lambda w, o: reverse("api:organisation-history", args=[w.org_a.pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:organisation-history",
+        lambda w, o: reverse("api:organisation-history", args=[w.org_b.pk]),
+        PRIVATE_B_API,
+        api=True,
+    ),
+    Case("api:region-list", lambda w, o: reverse("api:region-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:region-detail",
+        lambda w, o: reverse("api:region-detail", args=[w.org_a.region_id]),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case("api:membership-list", lambda w, o: reverse("api:membership-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:membership-detail",
+        lambda w, o: reverse("api:membership-detail", args=[o["membership_b"].pk]),
+        PRIVATE_B_API,
+        api=True,
+    ),
+    Case(
+        "api:token",
+        lambda w, o: reverse("api:token"),
+        everyone(400, 400),
+        method="post",
+        data=lambda w, o, p: {"username": "nobody", "password": "wrong"},
+        api=True,
+        note="wrong credentials are refused for everyone",
+    ),
+    Case("schema", lambda w, o: reverse("schema"), SIGNED_IN_API, api=True),
+    Case("api-docs", lambda w, o: reverse("api-docs"), everyone(200, 401), api=True),
+    Case("admin:index", lambda w, o: reverse("admin:index"), row(302, 302, 302, 302, 302, 302, 302, 200)),
+]
+
+# Django admin's own pages are guarded by the admin site (staff only); the matrix covers its
+# index as the representative. Static and media are not served by URL patterns of ours.
+EXEMPT_NAMESPACES = {"admin"}
+REPRESENTATIVES = {"admin:index"}
+
+
+def _route_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _route_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    routes = {n for n in _route_names() if n.split(":")[0] not in EXEMPT_NAMESPACES} | REPRESENTATIVES
+    covered = {case.route for case in MATRIX}
+    missing = sorted(routes - covered)
+    unknown = sorted(covered - routes)
+    assert not missing, f"Routes with no permission-matrix entry: {missing}"
+    assert not unknown, f"Matrix entries for routes that do not exist: {unknown}"
+
+
+def test_every_case_names_every_persona():
+    for case in MATRIX:
+        assert set(case.expect) == set(PERSONAS), case.route
+
+
+@pytest.fixture
+def objects(world, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+        },
+    }
+    admin = world.personas["admin"]
+    a = attachment_create(
+        actor=admin, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n% A's evidence\n"), organisation=world.org_a
+    )
+    b = attachment_create(
+        actor=admin, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n% B's evidence\n"), organisation=world.org_b
+    )
+    return {
+        "attachment_a": a,
+        "attachment_b": b,
+        "notification_of_submitter_a": NotificationFactory(recipient=world.personas["submitter_a"]),
+        "membership_b": world.personas["submitter_b"].memberships.get(),
+    }
+
+
+def _id(case):
+    return f"{case.method}-{case.route}-{case.note or ''}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case", MATRIX, ids=[f"{i}-{c.route}-{c.method}" for i, c in enumerate(MATRIX)])
+def test_matrix(case, persona, world, objects, client, api_client):
+    user = world.personas[persona]
+    url = case.url(world, objects)
+    data = case.data(world, objects, persona) if case.data else None
+    http = api_client if case.api else client
+    if user.is_authenticated:
+        http.force_login(user)
+    kwargs = {"format": "json"} if case.api and data is not None else {}
+    response = getattr(http, case.method)(url, data, **kwargs) if data is not None else getattr(http, case.method)(url)
+    assert response.status_code == case.expect[persona], (
+        f"{case.method.upper()} {url} as {persona}: expected {case.expect[persona]}, got {response.status_code}"
+    )
+
+
+# --- No organisation B private rows for an organisation A user ------------------------------------
+
+
+def test_membership_list_api_holds_only_own_organisation_rows(world, api_client):
+    api_client.force_login(world.personas["submitter_a"])
+    body = api_client.get(reverse("api:membership-list"), {"page_size": 500}).json()
+    organisations = {m["organisation"] for m in body["results"]}
+    assert body["count"] == 1
+    assert organisations == {"ORGA"}
+
+
+def test_membership_list_api_for_an_official_holds_every_organisation(world, api_client):
+    api_client.force_login(world.personas["official"])
+    body = api_client.get(reverse("api:membership-list"), {"page_size": 500}).json()
+    assert body["count"] == len(PERSONAS) - 1
+    assert {"ORGA", "ORGB"} <= {m["organisation"] for m in body["results"]}
+
+
+def test_membership_list_api_filter_cannot_reach_another_organisation(world, api_client):
+    api_client.force_login(world.personas["submitter_a"])
+    body = api_client.get(reverse("api:membership-list"), {"organisation": "ORGB"}).json()
+    assert body["count"] == 0
+
+
+def test_members_page_and_export_show_no_other_organisation_rows(world, client):
+    client.force_login(world.personas["submitter_a"])
+    page = client.get(reverse("organisations:members", args=[world.org_a.pk]))
+    assert b"submitter_b" not in page.content
+    export = client.get(reverse("organisations:members", args=[world.org_a.pk]), {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert [r["User name"] for r in rows] == ["submitter_a"]
+
+
+def test_register_of_names_and_codes_is_visible_to_every_signed_in_user(world, client):
+    for persona in PERSONAS[1:]:
+        client.force_login(world.personas[persona])
+        export = client.get(reverse("organisations:list"), {"export": "csv"})
+        codes = {r["Code"] for r in csv.DictReader(io.StringIO(export.content.decode()))}
+        assert {"ORGA", "ORGB", "WG", "HIW"} <= codes, persona
