@@ -6,7 +6,7 @@ from .choices import OfficeholderRole, Role
 from .models import Membership, Officeholder, Organisation
 
 # The published demo password: these accounts exist only on a developer's machine.
-DEMO_PASSWORD = "oversight-demo"
+DEMO_PASSWORD = "oversight-demo"  # noqa: S105 - published on purpose, demo mode only
 
 # (username, first name, last name, organisation code, role, job title)
 DEMO_USERS = [

@@ -57,7 +57,7 @@ def membership_create(*, actor, user, organisation: Organisation, role: str, job
     refusal = rules.membership_refusal(role=role, organisation_kind=organisation.kind)
     if refusal:
         raise OversightError(refusal.message, code=refusal.code, field="role")
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, defaults={"job_title": job_title}
     )
     access.forget(user)

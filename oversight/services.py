@@ -79,7 +79,8 @@ def attachment_create(*, actor, upload, organisation=None, target=None, purpose:
         raise UploadRefused(f"“{name}” is empty. Choose a file with something in it.", field="file")
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise UploadRefused(
-            f"“{name}” is {_human_size(size)}; files must be smaller than {_human_size(settings.ATTACHMENT_MAX_BYTES)}.",
+            f"“{name}” is {_human_size(size)}; "
+            f"files must be smaller than {_human_size(settings.ATTACHMENT_MAX_BYTES)}.",
             field="file",
         )
     upload.seek(0)

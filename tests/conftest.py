@@ -5,13 +5,43 @@ an official, a decision maker, an analyst, a submitter at A, a submitter at B, a
 partner (HIW) and an administrator.
 """
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from organisations.choices import OrganisationKind, Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, RegionFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# in one unless told it is safe (it is: nothing here is actually asynchronous).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+HAVE_BROWSER = CHROMIUM.exists()
+BROWSER_HINT = (
+    "BROWSER TESTS SKIPPED: no Chromium at /usr/bin/chromium. "
+    "Install it with `apt-get install -y chromium` to run them (CI sets REQUIRE_BROWSER=1 and installs it)."
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if HAVE_BROWSER or not browser_items:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("REQUIRE_BROWSER=1 but " + BROWSER_HINT.split(": ", 1)[1])
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=BROWSER_HINT))
+    config._oversight_browser_skipped = len(browser_items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = getattr(config, "_oversight_browser_skipped", 0)
+    if skipped:
+        terminalreporter.write_line(f"!!! {skipped} {BROWSER_HINT}", red=True, bold=True)
 
 
 @pytest.fixture(autouse=True)
