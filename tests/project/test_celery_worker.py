@@ -1,0 +1,110 @@
+"""A real task through a real Redis broker to a real `celery worker` process.
+
+The test starts the worker, sends ``notify_user`` through the broker, waits for the
+notification row the worker writes, then stops the worker by its pid file. It runs
+whenever Redis answers (CELERY_BROKER_URL, or redis://127.0.0.1:6379/15); CI's second pass
+sets REQUIRE_BROKER=1, so there a missing broker fails instead of skipping.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from oversight.celery import app
+from oversight.models import Notification
+from oversight.tasks import notify_user
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKER = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _broker_answers() -> bool:
+    try:
+        with app.connection_for_write(BROKER) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means no broker here
+        return False
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    raise AssertionError(f"unexpected database vendor {connection.vendor}")
+
+
+@pytest.fixture
+def worker(tmp_path):
+    if not _broker_answers():
+        message = f"no Redis broker answers at {BROKER}: start redis-server to run the real-worker test"
+        if os.environ.get("REQUIRE_BROKER") == "1":
+            pytest.fail(f"REQUIRE_BROKER=1 but {message}")
+        pytest.skip(message)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    pidfile = tmp_path / "worker.pid"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}},
+        "CELERY_BROKER_URL": BROKER,
+        "DATABASE_URL": _database_url(),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oversight", "worker", "--loglevel=info", "--pool=solo",
+         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         f"--pidfile={pidfile}", "-Q", queue],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        pid = int(pidfile.read_text()) if pidfile.exists() else process.pid
+        os.kill(pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        print((tmp_path / "worker.log").read_text()[-3000:])
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_records_a_notification_sent_through_the_broker(worker):
+    user = UserFactory(username="recipient", email="recipient@example.org")
+    key = f"worker-test:{uuid.uuid4()}"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with app.connection_for_write(BROKER) as conn:
+            notify_user.apply_async(
+                args=[user.pk, "Agenda due for the review", key],
+                kwargs={"body": "Send the agenda by Friday."},
+                queue=worker,
+                connection=conn,
+            )
+    finally:
+        app.conf.task_always_eager = eager
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        notification = Notification.objects.filter(dedupe_key=key).first()
+        if notification is not None:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the worker did not write the notification within 90 seconds")
+    assert notification.recipient_id == user.pk
+    assert notification.subject == "Agenda due for the review"
+    assert notification.emailed_at is not None

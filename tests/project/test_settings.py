@@ -1,0 +1,107 @@
+"""The settings module: safe in production, runnable with no environment at all."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3y-" + "x7Qp2vLm9sT4wZ8rB1nC6dF0gH5jK3aE" * 2,
+    "ALLOWED_HOSTS": "oversight.example.gov.wales",
+    "DATABASE_URL": "postgres://oversight:secret@db.example:5432/oversight",
+    "CELERY_BROKER_URL": "redis://redis.example:6379/0",
+}
+CLEARED = [
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+]
+
+
+def manage(*args, **env_vars):
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(env_vars)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS"),
+        ("DATABASE_URL", "real database"),
+        ("CELERY_BROKER_URL", "CELERY_BROKER_URL"),
+    ],
+)
+def test_production_refuses_to_start_without(missing, message):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_refuses_a_sqlite_database():
+    result = manage("check", **{**PRODUCTION, "DATABASE_URL": "sqlite:///oversight.sqlite3"})
+    assert result.returncode != 0
+    assert "real database" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = manage("check", **{**PRODUCTION, "DEBUG": "1"})
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_no_environment_at_all_gives_sqlite_and_eager_tasks():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='oversight.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.DEBUG)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "True",
+    ], out.stderr
+
+
+def test_database_url_and_broker_switch_to_postgresql_and_redis():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='oversight.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(DATABASE_URL="postgres://u:p@127.0.0.1:5432/x", CELERY_BROKER_URL="redis://127.0.0.1:6379/3")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], out.stderr
+
+
+def test_celery_app_serialises_json_acks_late_and_has_time_limits():
+    from oversight.celery import app
+
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_time_limit == 300
+    assert app.conf.task_soft_time_limit == 240
+    assert isinstance(app.conf.beat_schedule, dict)
