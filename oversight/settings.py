@@ -7,6 +7,7 @@ without a secret key, allowed hosts, a real database and a broker. Every variabl
 described in README.md and .env.example.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -116,7 +117,8 @@ if "sqlite" in _engine:
     }
     # A file, not memory, so that a Celery worker started by a test sees the same rows.
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # One file per test run, so that two runs side by side never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
