@@ -34,18 +34,19 @@ def _human_size(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def _looks_like_text(head: bytes) -> bool:
-    """UTF-8 text with no NUL bytes (a character cut at the end of the sample is allowed)."""
+def _looks_like_text(head: bytes, *, truncated: bool) -> bool:
+    """UTF-8 text with no NUL bytes. Where ``head`` is only the start of a longer file, a
+    character cut in two by the end of the sample is not held against it."""
     if b"\x00" in head:
         return False
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(head) - 3
+        return truncated and exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
     return True
 
 
-def detect_content_type(*, name: str, head: bytes) -> str:
+def detect_content_type(*, name: str, head: bytes, truncated: bool = False) -> str:
     """The file's type, found from its content and checked against its name's extension."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = filetype.guess(head)
@@ -54,7 +55,7 @@ def detect_content_type(*, name: str, head: bytes) -> str:
         if mime == "application/zip" and extension in {"docx", "xlsx", "pptx"}:
             # Some Office files are only recognisable as ZIP from their first bytes.
             mime = next(m for m, exts in ALLOWED_TYPES.items() if extension in exts)
-    elif extension in TEXT_TYPES and _looks_like_text(head):
+    elif extension in TEXT_TYPES and _looks_like_text(head, truncated=truncated):
         mime = TEXT_TYPES[extension]
     else:
         mime = "application/octet-stream"
@@ -85,7 +86,7 @@ def attachment_create(*, actor, upload, organisation=None, target=None, purpose:
         )
     upload.seek(0)
     head = upload.read(8192)
-    mime = detect_content_type(name=name, head=head)
+    mime = detect_content_type(name=name, head=head, truncated=size > len(head))
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

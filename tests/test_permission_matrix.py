@@ -215,14 +215,7 @@ def test_every_case_names_every_persona():
 
 
 @pytest.fixture
-def objects(world, tmp_path, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
+def objects(world):
     admin = world.personas["admin"]
     a = attachment_create(
         actor=admin, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n% A's evidence\n"), organisation=world.org_a

@@ -1,0 +1,259 @@
+"""The access policy (``oversight.access``), with every expectation written out by hand."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from organisations.choices import Role
+from organisations.models import Membership
+from oversight import access
+from oversight.errors import PermissionRefused
+from oversight.models import Attachment
+from tests.factories import MembershipFactory, NotificationFactory, UserFactory
+
+# --- visible_organisation_ids ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("official", None),
+        ("decision_maker", None),
+        ("analyst", None),
+        ("admin", None),
+        ("submitter_a", {"org_a"}),
+        ("submitter_b", {"org_b"}),
+        ("partner", {"hiw"}),
+        ("anonymous", set()),
+    ],
+)
+def test_each_persona_sees_the_organisations_it_should(world, persona, expected):
+    ids = access.visible_organisation_ids(world.personas[persona])
+
+    if expected is None:
+        assert ids is None
+    else:
+        assert ids == frozenset(getattr(world, name).pk for name in expected)
+
+
+def test_a_user_with_no_membership_sees_no_organisation(db):
+    nobody = UserFactory(username="nobody")
+
+    assert access.visible_organisation_ids(nobody) == frozenset()
+
+
+def test_a_user_with_two_memberships_sees_both_organisations(world):
+    MembershipFactory(user=world.personas["submitter_a"], organisation=world.org_b, role=Role.ORG_EXECUTIVE)
+    user = type(world.personas["submitter_a"]).objects.get(username="submitter_a")
+
+    assert access.visible_organisation_ids(user) == frozenset({world.org_a.pk, world.org_b.pk})
+
+
+def test_a_wg_secretariat_member_sees_every_organisation(world):
+    secretary = UserFactory(username="secretary")
+    MembershipFactory(user=secretary, organisation=world.wg, role=Role.WG_SECRETARIAT)
+
+    assert access.visible_organisation_ids(secretary) is None
+
+
+# --- restrict ----------------------------------------------------------------------------------
+
+
+def test_restrict_gives_submitter_a_only_org_as_memberships(world):
+    colleague = UserFactory(username="colleague_a")
+    colleague_membership = MembershipFactory(user=colleague, organisation=world.org_a, role=Role.ORG_EXECUTIVE)
+    own_membership = Membership.objects.get(user=world.personas["submitter_a"])
+
+    rows = access.restrict(Membership.objects.all(), world.personas["submitter_a"])
+
+    assert set(rows) == {own_membership, colleague_membership}
+
+
+def test_restrict_gives_an_official_every_membership(world):
+    rows = access.restrict(Membership.objects.all(), world.personas["official"])
+
+    # One membership per signed-in persona in the world fixture.
+    assert rows.count() == 7
+
+
+def test_restrict_gives_an_anonymous_visitor_nothing(world):
+    assert access.restrict(Membership.objects.all(), world.personas["anonymous"]).count() == 0
+
+
+def test_restrict_refuses_a_model_that_does_not_say_where_its_organisation_is(world):
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(TypeError):
+        access.restrict(get_user_model().objects.all(), world.personas["submitter_a"])
+
+
+# --- can ---------------------------------------------------------------------------------------
+
+ACTIONS = [
+    "organisation.view_register",
+    "organisation.view_private",
+    "organisation.change",
+    "membership.view",
+    "membership.change",
+    "attachment.view",
+    "attachment.upload",
+    "notification.view",
+    "admin.site",
+]
+
+# For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
+# objects: org A itself, submitter A's membership, an attachment of org A's, and a
+# notification addressed to submitter A.
+Y, N = True, False
+# fmt: off
+EXPECTED = {
+    #                 register private change m.view m.change a.view a.upload notif. admin
+    "anonymous":      [N,       N,      N,     N,     N,       N,     N,       N,     N],
+    "official":       [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
+    "decision_maker": [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
+    "analyst":        [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
+    "submitter_a":    [Y,       Y,      N,     Y,     N,       Y,     Y,       Y,     N],
+    "submitter_b":    [Y,       N,      N,     N,     N,       N,     N,       N,     N],
+    "partner":        [Y,       N,      N,     N,     N,       N,     N,       N,     N],
+    "admin":          [Y,       Y,      Y,     Y,     Y,       Y,     Y,       N,     Y],
+}
+# fmt: on
+
+
+def test_the_table_covers_every_rule_in_the_policy():
+    assert set(access.RULES) == set(ACTIONS)
+
+
+def _object_for(world, action):
+    if action.startswith("organisation."):
+        return world.org_a
+    if action.startswith("membership."):
+        return Membership.objects.get(user=world.personas["submitter_a"], organisation=world.org_a)
+    if action.startswith("attachment."):
+        return Attachment(organisation=world.org_a)
+    if action.startswith("notification."):
+        return NotificationFactory(recipient=world.personas["submitter_a"])
+    return None
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+@pytest.mark.parametrize("action", ACTIONS)
+def test_can_answers_each_action_for_each_persona_as_written(world, persona, action):
+    expected = EXPECTED[persona][ACTIONS.index(action)]
+
+    assert access.can(world.personas[persona], action, _object_for(world, action)) is expected
+
+
+def test_a_notification_is_visible_to_its_recipient_only(world):
+    notification = NotificationFactory(recipient=world.personas["submitter_b"])
+
+    assert access.can(world.personas["submitter_b"], "notification.view", notification) is True
+    assert access.can(world.personas["submitter_a"], "notification.view", notification) is False
+    assert access.can(world.personas["admin"], "notification.view", notification) is False
+
+
+def test_submitter_b_may_view_and_upload_for_org_b_but_not_org_a(world):
+    submitter_b = world.personas["submitter_b"]
+
+    assert access.can(submitter_b, "attachment.upload", Attachment(organisation=world.org_b)) is True
+    assert access.can(submitter_b, "attachment.view", Attachment(organisation=world.org_b)) is True
+    assert access.can(submitter_b, "attachment.upload", Attachment(organisation=world.org_a)) is False
+
+
+def test_system_wide_material_is_for_those_who_see_every_organisation(world):
+    system_wide = Attachment(organisation=None)
+
+    assert access.can(world.personas["official"], "attachment.view", system_wide) is True
+    assert access.can(world.personas["submitter_a"], "attachment.view", system_wide) is False
+    assert access.can(world.personas["partner"], "attachment.upload", system_wide) is False
+
+
+def test_an_unknown_action_raises_key_error(world):
+    with pytest.raises(KeyError, match=r"organisation\.delete"):
+        access.can(world.personas["admin"], "organisation.delete", world.org_a)
+
+
+def test_require_with_an_unknown_action_raises_key_error(world):
+    with pytest.raises(KeyError):
+        access.require(world.personas["admin"], "no.such.action")
+
+
+# --- require -----------------------------------------------------------------------------------
+
+
+def test_require_answers_another_organisations_membership_as_not_found(world):
+    membership_at_a = Membership.objects.get(user=world.personas["submitter_a"])
+
+    with pytest.raises(Http404):
+        access.require(world.personas["submitter_b"], "membership.view", membership_at_a)
+
+
+def test_require_answers_another_organisations_attachment_as_not_found(world):
+    with pytest.raises(Http404):
+        access.require(world.personas["partner"], "attachment.view", Attachment(organisation=world.org_a))
+
+
+def test_require_refuses_a_visible_organisation_the_user_may_not_change(world):
+    with pytest.raises(PermissionRefused) as refused:
+        access.require(world.personas["submitter_a"], "organisation.change", world.org_a)
+
+    assert refused.value.status == 403
+    assert refused.value.code == "permission_denied"
+
+
+def test_require_refuses_another_organisations_register_entry_as_forbidden_not_missing(world):
+    # The register of names and codes is public to signed-in users, so org A is known to exist.
+    with pytest.raises(PermissionRefused):
+        access.require(world.personas["submitter_b"], "organisation.change", world.org_a)
+
+
+def test_require_refuses_a_submitter_changing_their_own_membership(world):
+    own = Membership.objects.get(user=world.personas["submitter_a"])
+
+    with pytest.raises(PermissionRefused):
+        access.require(world.personas["submitter_a"], "membership.change", own)
+
+
+def test_require_refuses_a_non_administrator_the_admin_site(world):
+    with pytest.raises(PermissionRefused):
+        access.require(world.personas["official"], "admin.site")
+
+
+def test_require_lets_a_permitted_action_through(world):
+    assert access.require(world.personas["admin"], "organisation.change", world.org_a) is None
+    assert access.require(world.personas["submitter_a"], "membership.view", world.org_a.memberships.first()) is None
+
+
+# --- Superusers --------------------------------------------------------------------------------
+
+
+def test_a_superuser_with_no_membership_is_treated_as_an_administrator(db, world):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+
+    assert access.visible_organisation_ids(root) is None
+    assert access.can(root, "admin.site") is True
+    assert access.can(root, "organisation.change", world.org_b) is True
+    assert access.can(root, "membership.change", Membership.objects.get(user=world.personas["submitter_b"])) is True
+    assert access.can(root, "attachment.view", Attachment(organisation=world.org_b)) is True
+    assert access.navigation_for(root)["admin"] is True
+
+
+def test_a_staff_user_who_is_not_a_superuser_is_not_an_administrator(db, world):
+    staff = UserFactory(username="staff_only", is_staff=True)
+
+    assert access.visible_organisation_ids(staff) == frozenset()
+    assert access.can(staff, "admin.site") is False
+
+
+# --- The cached principal ----------------------------------------------------------------------
+
+
+def test_forget_makes_a_new_membership_count(world):
+    user = UserFactory(username="newcomer")
+    assert access.visible_organisation_ids(user) == frozenset()
+    MembershipFactory(user=user, organisation=world.org_b, role=Role.ORG_SUBMITTER)
+
+    access.forget(user)
+
+    assert access.visible_organisation_ids(user) == frozenset({world.org_b.pk})
