@@ -1,11 +1,13 @@
 """factory_boy factories for every model. Later capabilities add theirs here."""
 
+import hashlib
+
 import factory
 from django.contrib.auth import get_user_model
 
 from organisations.choices import OrganisationKind, Role
 from organisations.models import Membership, Officeholder, Organisation, Region
-from oversight.models import Notification
+from oversight.models import Attachment, Notification
 
 PASSWORD = "correct-horse-battery"
 
@@ -76,3 +78,18 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     subject = factory.Sequence(lambda n: f"Reminder {n}")
     dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A stored PDF. For uploads through the checks, use oversight.services.attachment_create."""
+
+    class Meta:
+        model = Attachment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    original_name = "evidence.pdf"
+    content_type = "application/pdf"
+    file = factory.django.FileField(filename="evidence.pdf", data=b"%PDF-1.4\n%test\n")
+    size = 15
+    sha256 = factory.LazyAttribute(lambda a: hashlib.sha256(b"%PDF-1.4\n%test\n").hexdigest())
+    uploaded_by = factory.SubFactory(UserFactory)

@@ -436,3 +436,13 @@ def test_creating_an_attachment_records_one_history_row_with_the_uploader(world,
     assert records[0].history_type == "+"
     assert records[0].history_user == world.personas["submitter_a"]
     assert records[0].original_name == "board-paper.pdf"
+
+
+def test_the_attachment_factory_stores_a_downloadable_file(world, client):
+    from tests.factories import AttachmentFactory
+
+    attachment = AttachmentFactory(organisation=world.org_a, uploaded_by=world.personas["admin"])
+    client.force_login(world.personas["submitter_a"])
+    response = client.get(reverse("attachment-download", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"
