@@ -84,7 +84,11 @@ class SeedReport:
     unchanged: int = 0
 
     def __str__(self):
-        return f"{len(self.created)} created, {len(self.updated)} updated, {self.unchanged} unchanged"
+        regions = sum(1 for c in self.created if c.startswith("region "))
+        return (
+            f"{regions} regions and {len(self.created) - regions} organisations created, "
+            f"{len(self.updated)} updated, {self.unchanged} unchanged"
+        )
 
 
 def _yes(value: str) -> bool:

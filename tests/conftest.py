@@ -57,6 +57,21 @@ def _private_files_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_eagerly(request):
+    """Tasks run in-process in tests, even when a broker is configured (CI's second pass);
+    the real-worker test (marked ``broker``) sends through the broker instead."""
+    from oversight.celery import app
+
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

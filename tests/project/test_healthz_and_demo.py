@@ -5,7 +5,8 @@ from django.urls import reverse
 from organisations.models import Membership
 
 
-def test_healthz_reports_the_database_and_an_unconfigured_broker(client, db):
+def test_healthz_reports_the_database_and_an_unconfigured_broker(client, db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     body = client.get(reverse("healthz")).json()
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
@@ -13,15 +14,9 @@ def test_healthz_reports_the_database_and_an_unconfigured_broker(client, db):
 
 
 def test_healthz_answers_503_when_the_configured_broker_is_down(client, db, settings):
-    from oversight.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get(reverse("healthz"))
-    finally:
-        app.conf.broker_url = previous
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error")
 
