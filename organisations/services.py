@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db import transaction
 from oversight import access
 from oversight.concurrency import lock_at_version, save_new_version
 from oversight.errors import OversightError
+from oversight.seeding import SeedReport, upsert
 
 from . import rules
 from .choices import OrganisationKind
@@ -77,12 +77,7 @@ def membership_delete(*, actor, membership: Membership) -> None:
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-@dataclass
-class SeedReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
+class RegistrySeedReport(SeedReport):
     def __str__(self):
         regions = sum(1 for c in self.created if c.startswith("region "))
         return (
@@ -95,19 +90,6 @@ def _yes(value: str) -> bool:
     return value.strip().lower() in {"yes", "y", "true", "1"}
 
 
-def _apply(obj, values: dict, *, overwrite: bool) -> bool:
-    """Set values on obj; without ``overwrite`` only blank fields are filled (administrators' edits win)."""
-    changed = False
-    for name, value in values.items():
-        current = getattr(obj, name)
-        if current == value:
-            continue
-        if overwrite or current in ("", None):
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
 @transaction.atomic
 def reference_seed(*, regions_csv: Path | None = None, organisations_csv: Path | None = None, overwrite: bool = False):
     """Load regions and organisations from CSV. Idempotent: a second run changes nothing.
@@ -118,7 +100,7 @@ def reference_seed(*, regions_csv: Path | None = None, organisations_csv: Path |
     """
     regions_csv = regions_csv or DATA_DIR / "regions.csv"
     organisations_csv = organisations_csv or DATA_DIR / "organisations.csv"
-    report = SeedReport()
+    report = RegistrySeedReport()
 
     regions: dict[str, Region] = {}
     with regions_csv.open(newline="", encoding="utf-8") as fh:
@@ -128,17 +110,10 @@ def reference_seed(*, regions_csv: Path | None = None, organisations_csv: Path |
                 "name_cy": row["name_cy"].strip(),
                 "under_ministerial_direction": _yes(row["under_ministerial_direction"]),
             }
-            region = Region.objects.filter(code=row["code"].strip()).first()
-            if region is None:
-                region = Region.objects.create(code=row["code"].strip(), **values)
-                report.created.append(f"region {region.code}")
-            elif _apply(region, values, overwrite=overwrite):
-                region.version += 1
-                region._change_reason = "Reference data"
-                region.save()
-                report.updated.append(f"region {region.code}")
-            else:
-                report.unchanged += 1
+            code = row["code"].strip()
+            region = upsert(
+                Region, lookup={"code": code}, values=values, report=report, label=f"region {code}", overwrite=overwrite
+            )
             regions[region.name] = region
 
     kinds = set(OrganisationKind.values)
@@ -166,22 +141,10 @@ def reference_seed(*, regions_csv: Path | None = None, organisations_csv: Path |
         host_code = row["hosted_by"].strip()
         if host_code and host_code in by_code:
             values["hosted_by"] = by_code[host_code]
-        organisation = by_code.get(code)
-        if organisation is None:
-            organisation = Organisation(code=code, **values)
-            organisation._change_reason = "Reference data"
-            organisation.full_clean()
-            organisation.save()
-            by_code[code] = organisation
-            report.created.append(code)
-        elif _apply(organisation, values, overwrite=overwrite):
-            organisation.version += 1
-            organisation._change_reason = "Reference data"
-            organisation.full_clean()
-            organisation.save()
-            report.updated.append(code)
-        else:
-            report.unchanged += 1
+        organisation = upsert(
+            Organisation, lookup={"code": code}, values=values, report=report, label=code, overwrite=overwrite
+        )
+        by_code[code] = organisation
         if host_code and "hosted_by" not in values:
             pending_hosts.append((organisation, host_code, line))
 
