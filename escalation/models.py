@@ -1,1 +1,298 @@
-"""Tables of the escalation app. Built by its own capability; empty in the Foundation."""
+"""Escalation: eras and their domains, level descriptions, decision authority, decisions and
+the current level of each (organisation, scope)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from oversight.i18n import Bilingual
+from oversight.models import BaseModel
+
+from . import rules
+from .choices import Authority, CriterionStatus, DecisionStatus, DomainKind, Level, ScopeKind
+
+LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=5)
+
+
+class Era(BaseModel):
+    """A set of escalation arrangements in force between two dates [DOMAIN "Eras"]."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
+    starts_on = models.DateField(_("in force from"))
+    ends_on = models.DateField(_("in force until"), null=True, blank=True)
+    legacy = models.BooleanField(_("held for history only"), default=False)
+    levels = models.JSONField(_("levels that exist in this era"), default=list)
+    reference = models.CharField(_("source"), max_length=200, blank=True)
+
+    display_name = Bilingual("name")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("era")
+
+    def __str__(self):
+        return self.display_name
+
+    def as_rules(self) -> rules.Era:
+        """The plain value the rules module works with (authority table included)."""
+        table = {a.level: a.authority for a in self.authorities.all()}
+        return rules.Era(
+            code=self.code, name=self.name, levels=tuple(self.levels), authority_by_level=table, legacy=self.legacy
+        )
+
+
+class Domain(BaseModel):
+    """An escalation domain (2024) or a pillar or the foundation domain (2026)."""
+
+    era = models.ForeignKey(Era, on_delete=models.PROTECT, related_name="domains")
+    code = models.SlugField(_("code"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=DomainKind.choices)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
+    summary = models.TextField(_("areas of enquiry, in summary (English)"), blank=True)
+    summary_cy = models.TextField(_("areas of enquiry, in summary (Welsh)"), blank=True)
+    reference = models.CharField(_("source"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    display_name = Bilingual("name")
+    display_summary = Bilingual("summary")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["era__starts_on", "order"]
+        verbose_name = _("domain or pillar")
+        constraints = [models.UniqueConstraint(fields=["era", "code"], name="domain_code_unique_in_era")]
+
+    def __str__(self):
+        return self.display_name
+
+
+class DomainMapping(BaseModel):
+    """Where a 2024 domain's work goes under the 2026 pillars [001 §9.2]."""
+
+    legacy_domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="mapped_to")
+    pillar = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="mapped_from")
+    needs_choice = models.BooleanField(
+        _("a person chooses between the targets"),
+        default=False,
+        help_text=_("Fragile services go to Quality or Delivery/Performance by the nature of the risk."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["legacy_domain__order", "pillar__order"]
+        constraints = [models.UniqueConstraint(fields=["legacy_domain", "pillar"], name="domain_mapping_unique")]
+
+    def __str__(self):
+        return f"{self.legacy_domain} → {self.pillar}"
+
+
+class LevelDescription(BaseModel):
+    """What a level means (Annex 1 of 002), in summary, versioned by the date it applies from."""
+
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    valid_from = models.DateField(_("applies from"))
+    description = models.TextField(_("description"))
+    description_cy = models.TextField(_("description (Welsh)"), blank=True)
+    wg_expectations = models.TextField(_("what Welsh Government does"))
+    wg_expectations_cy = models.TextField(_("what Welsh Government does (Welsh)"), blank=True)
+    organisation_expectations = models.TextField(_("what the organisation does"))
+    organisation_expectations_cy = models.TextField(_("what the organisation does (Welsh)"), blank=True)
+    escalation_criteria = models.TextField(_("criteria for escalation to a higher level"), blank=True)
+    escalation_criteria_cy = models.TextField(_("criteria for escalation (Welsh)"), blank=True)
+    deescalation_criteria = models.TextField(_("criteria for de-escalation to a lower level"), blank=True)
+    deescalation_criteria_cy = models.TextField(_("criteria for de-escalation (Welsh)"), blank=True)
+    reference = models.CharField(_("source"), max_length=100)
+
+    display_description = Bilingual("description")
+    display_wg_expectations = Bilingual("wg_expectations")
+    display_organisation_expectations = Bilingual("organisation_expectations")
+    display_escalation_criteria = Bilingual("escalation_criteria")
+    display_deescalation_criteria = Bilingual("deescalation_criteria")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "valid_from"], name="level_description_unique"),
+            models.CheckConstraint(condition=LEVEL_RANGE, name="level_description_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} – {self.get_level_display()}"
+
+
+class DecisionAuthority(BaseModel):
+    """Who decides moves involving a level, in an era [DOMAIN rule 6]."""
+
+    era = models.ForeignKey(Era, on_delete=models.CASCADE, related_name="authorities")
+    level = models.PositiveSmallIntegerField(_("highest level involved"), choices=Level.choices)
+    authority = models.CharField(_("decided by"), max_length=30, choices=Authority.choices)
+    recommended_by = models.CharField(_("recommended by"), max_length=200, blank=True)
+    reference = models.CharField(_("source"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["era__starts_on", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["era", "level"], name="decision_authority_unique"),
+            models.CheckConstraint(condition=LEVEL_RANGE, name="decision_authority_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.era}: level {self.level} – {self.get_authority_display()}"
+
+
+class ScopedModel(BaseModel):
+    """An organisation and a scope: the whole organisation, a domain or pillar, or a named service."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    scope_kind = models.CharField(_("scope"), max_length=20, choices=ScopeKind.choices)
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    service_name = models.CharField(_("service or site"), max_length=200, blank=True)
+    scope_key = models.CharField(max_length=220, editable=False, db_index=True)
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope_kind == ScopeKind.ORGANISATION:
+            return str(_("Whole organisation"))
+        if self.scope_kind == ScopeKind.DOMAIN:
+            return str(self.domain)
+        return self.service_name
+
+
+def scope_key(*, scope_kind: str, domain_id: int | None = None, service_name: str = "") -> str:
+    if scope_kind == ScopeKind.ORGANISATION:
+        return "organisation"
+    if scope_kind == ScopeKind.DOMAIN:
+        return f"domain:{domain_id}"
+    return "service:" + " ".join(service_name.lower().split())
+
+
+class EscalationDecision(ScopedModel):
+    """A decision to escalate, maintain or de-escalate one scope. The source of truth for levels.
+
+    Once decided it never changes (but for recording its notification); a correction is a new
+    decision that supersedes it, and both stay visible.
+    """
+
+    era = models.ForeignKey(Era, on_delete=models.PROTECT, related_name="decisions")
+    from_level = models.PositiveSmallIntegerField(_("from level"), choices=Level.choices)
+    to_level = models.PositiveSmallIntegerField(_("to level"), choices=Level.choices)
+    status = models.CharField(_("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
+    rationale = models.TextField(_("rationale"))
+    evidence = models.TextField(_("evidence considered"), blank=True)
+    authority = models.CharField(_("decided by"), max_length=30, choices=Authority.choices, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recommended_on = models.DateField(_("recommended on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    notified_on = models.DateField(_("organisation notified on"), null=True, blank=True)
+    minister_decided_on = models.DateField(_("Minister decided on"), null=True, blank=True)
+    override_rationale = models.TextField(_("why de-escalate although not every criterion is sustained"), blank=True)
+    legacy_override = models.TextField(_("why the earlier rules allowed this"), blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-created_at"]
+        verbose_name = _("escalation decision")
+        indexes = [models.Index(fields=["organisation", "scope_key", "status", "effective_from"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(from_level__gte=1, from_level__lte=5), name="decision_from_level_range"),
+            models.CheckConstraint(condition=Q(to_level__gte=1, to_level__lte=5), name="decision_to_level_range"),
+            models.CheckConstraint(
+                condition=~Q(status="decided") | (Q(decided_on__isnull=False) & Q(effective_from__isnull=False)),
+                name="decided_decision_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_from__isnull=True)
+                | Q(decided_on__isnull=True)
+                | Q(effective_from__gte=models.F("decided_on")),
+                name="decision_effective_not_before_decided",
+            ),
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}, {self.scope_label}: {self.from_level} → {self.to_level}"
+
+    @property
+    def kind(self) -> str:
+        return rules.decision_kind(from_level=self.from_level, to_level=self.to_level)
+
+
+class EscalationStatus(ScopedModel):
+    """The level a scope is at, kept in step with its decided decisions in the same transaction.
+
+    One row for every (organisation, scope) that has ever had a decision; the level is that of
+    its latest decided decision (by effective date). Levels on other dates come from decisions.
+    """
+
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    effective_from = models.DateField(_("since"))
+    decision = models.ForeignKey(EscalationDecision, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "scope_kind", "scope_key"]
+        verbose_name = _("escalation status")
+        verbose_name_plural = _("escalation statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "scope_key"], name="status_one_per_scope"),
+            models.CheckConstraint(condition=LEVEL_RANGE, name="status_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}, {self.scope_label}: level {self.level}"
+
+
+class DeescalationCriterion(ScopedModel):
+    """A de-escalation or sustainability criterion agreed with the organisation [002 §41, §73]."""
+
+    decision = models.ForeignKey(
+        EscalationDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria"
+    )
+    text = models.TextField(_("criterion"))
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CriterionStatus.choices, default=CriterionStatus.PROPOSED
+    )
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "scope_key", "created_at"]
+        verbose_name = _("de-escalation criterion")
+        verbose_name_plural = _("de-escalation criteria")
+
+    def __str__(self):
+        return self.text[:80]

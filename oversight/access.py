@@ -32,6 +32,8 @@ ALL_ORGANISATION_ROLES = frozenset(
     {Role.WG_OFFICIAL, Role.WG_DECISION_MAKER, Role.WG_SECRETARIAT, Role.NHSPI_ANALYST, Role.ADMINISTRATOR}
 )
 WG_ROLES = frozenset({Role.WG_OFFICIAL, Role.WG_DECISION_MAKER, Role.WG_SECRETARIAT})
+# Analysts draft and recommend escalation decisions but never decide them.
+ESCALATION_DRAFTERS = frozenset({Role.WG_OFFICIAL, Role.WG_DECISION_MAKER, Role.NHSPI_ANALYST})
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,13 @@ RULES: dict[str, Rule] = {
     "attachment.upload": lambda p, obj: p.authenticated and _sees(p, _organisation_id_of(obj)),
     "notification.view": lambda p, obj: p.authenticated and getattr(obj, "recipient_id", None) == p.user_id,
     "admin.site": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
+    # Escalation. Who may decide which move is a framework rule (escalation.rules); here,
+    # only who may take part at all.
+    "escalation.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),
+    "escalation.draft": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "escalation.recommend": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "escalation.decide": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "escalation.notify": lambda p, obj: p.has_role(*WG_ROLES),
 }
 
 

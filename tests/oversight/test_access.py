@@ -100,6 +100,11 @@ ACTIONS = [
     "attachment.upload",
     "notification.view",
     "admin.site",
+    "escalation.view",
+    "escalation.draft",
+    "escalation.recommend",
+    "escalation.decide",
+    "escalation.notify",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -108,15 +113,15 @@ ACTIONS = [
 Y, N = True, False
 # fmt: off
 EXPECTED = {
-    #                 register private change m.view m.change a.view a.upload notif. admin
-    "anonymous":      [N,       N,      N,     N,     N,       N,     N,       N,     N],
-    "official":       [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
-    "decision_maker": [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
-    "analyst":        [Y,       Y,      N,     Y,     N,       Y,     Y,       N,     N],
-    "submitter_a":    [Y,       Y,      N,     Y,     N,       Y,     Y,       Y,     N],
-    "submitter_b":    [Y,       N,      N,     N,     N,       N,     N,       N,     N],
-    "partner":        [Y,       N,      N,     N,     N,       N,     N,       N,     N],
-    "admin":          [Y,       Y,      Y,     Y,     Y,       Y,     Y,       N,     Y],
+    # register private change m.view m.change a.view a.upload notif admin e.view draft recommend decide notify
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N],
 }
 # fmt: on
 
@@ -126,7 +131,7 @@ def test_the_table_covers_every_rule_in_the_policy():
 
 
 def _object_for(world, action):
-    if action.startswith("organisation."):
+    if action.startswith(("organisation.", "escalation.")):
         return world.org_a
     if action.startswith("membership."):
         return Membership.objects.get(user=world.personas["submitter_a"], organisation=world.org_a)

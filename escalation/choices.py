@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    ROUTINE_ARRANGEMENTS = 1, _("Routine arrangements")
+    AREA_OF_CONCERN = 2, _("Area of concern")
+    ENHANCED_MONITORING = 3, _("Enhanced monitoring")
+    TARGETED_INTERVENTION = 4, _("Targeted intervention")
+    SPECIAL_MEASURES = 5, _("Special measures")
+
+
+class ScopeKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Whole organisation")
+    DOMAIN = "domain", _("Domain or pillar")
+    SERVICE = "service", _("Service or site")
+
+
+class DomainKind(models.TextChoices):
+    DOMAIN = "domain", _("Escalation domain (2024)")
+    PILLAR = "pillar", _("Pillar (2026)")
+    FOUNDATION = "foundation", _("Foundation domain (2026)")
+
+
+class Authority(models.TextChoices):
+    WELSH_GOVERNMENT = "welsh_government", _("Welsh Government officials")
+    DIRECTOR_GENERAL = "director_general", _("Director General / NHS Wales Chief Executive")
+    MINISTER = "minister", _("Minister, on recommendation")
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RECOMMENDED = "recommended", _("Recommended")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CriterionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    SUSTAINED = "sustained", _("Sustained")

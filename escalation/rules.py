@@ -1,0 +1,303 @@
+"""The escalation framework's rules, as pure functions over plain values.
+
+No Django, no database, no clock: callers pass in the era, the levels, the roles and the
+dates. Services (``escalation.services``) call these for the UI, the API, tasks and
+commands alike, so each rule lives here and nowhere else. Every refusal names the rule,
+the era and the paragraph of the source it comes from.
+
+Sources: 002 = Oversight and Escalation Framework (January 2024); 001 = the operating and
+accountability framework in force from 1 April 2026.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+LEVELS = (1, 2, 3, 4, 5)
+CRITERIA_AGREEMENT_DAYS = 42  # six weeks [002 §41]
+NOTIFICATION_WORKING_DAYS = 5
+
+# Who may record a decision taken under each authority. Analysts draft and recommend but
+# never decide; a WG decision maker also records Ministerial decisions.
+ROLES_FOR_AUTHORITY: dict[str, frozenset[str]] = {
+    "welsh_government": frozenset({"wg_official", "wg_decision_maker"}),
+    "director_general": frozenset({"wg_decision_maker"}),
+    "minister": frozenset({"wg_decision_maker"}),
+}
+
+AUTHORITY_NAMES = {
+    "welsh_government": "Welsh Government officials",
+    "director_general": "the Director General / NHS Wales Chief Executive",
+    "minister": "the Minister",
+}
+
+
+@dataclass(frozen=True)
+class Era:
+    """The rules in force on a date: which levels exist and who decides."""
+
+    code: str
+    name: str
+    levels: tuple[int, ...] = LEVELS
+    # level -> authority; a move is judged by the higher of its from- and to-level [DOMAIN rule 6]
+    authority_by_level: Mapping[int, str] | None = None
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+def _cite(rule: str, era: Era, source: str) -> str:
+    return f"{rule} ({source}; decision under the rules of the {era.name} era)."
+
+
+SOURCE_002 = "Oversight and Escalation Framework 2024"
+
+
+def decision_kind(*, from_level: int, to_level: int) -> str:
+    if to_level > from_level:
+        return "escalate"
+    if to_level < from_level:
+        return "de-escalate"
+    return "maintain"
+
+
+def transition_refusal(*, from_level: int, to_level: int, era: Era) -> Refusal | None:
+    """May a scope move from ``from_level`` to ``to_level`` under this era's rules?
+
+    Escalation may jump to any level [002 §41, §57]. De-escalation is one level at a time,
+    except that level 3 typically returns straight to routine arrangements [002 §41];
+    the 2026 framework keeps this [001 §9.1].
+    """
+    for level in (from_level, to_level):
+        if level not in era.levels:
+            return Refusal(
+                "level_not_in_era",
+                _cite(
+                    f"Level {level} does not exist in this era (its levels are "
+                    f"{', '.join(str(x) for x in era.levels)})",
+                    era,
+                    "escalation arrangements in force on the decision date",
+                ),
+            )
+    if to_level >= from_level:
+        return None
+    if from_level - to_level == 1 or (from_level == 3 and to_level == 1):
+        return None
+    return Refusal(
+        "deescalation_one_level_at_a_time",
+        _cite(
+            f"De-escalation is one level at a time (from level {from_level} the next is level {from_level - 1}"
+            + (", or routine arrangements from level 3" if from_level == 3 else "")
+            + f"); level {from_level} to level {to_level} is refused",
+            era,
+            f"{SOURCE_002}, para 41",
+        ),
+    )
+
+
+def required_authority(*, from_level: int, to_level: int, era: Era) -> str:
+    """Who decides this move: judged by the higher of the two levels [DOMAIN rule 6]."""
+    table = era.authority_by_level or {}
+    level = max(from_level, to_level)
+    if level not in table:
+        raise ValueError(f"The {era.name} era has no decision authority for level {level}")
+    return table[level]
+
+
+def authority_refusal(*, authority: str, roles: Iterable[str], era: Era, level: int) -> Refusal | None:
+    """May someone holding ``roles`` record a decision taken under ``authority``?"""
+    allowed = ROLES_FOR_AUTHORITY.get(authority, frozenset())
+    if allowed & set(roles):
+        return None
+    source = SOURCE_002 + ", paras 38 and 51" if era.code != "2026" else "Operating framework 2026, section 7.3"
+    return Refusal(
+        "not_the_decision_authority",
+        _cite(
+            f"A move involving level {level} is decided by {AUTHORITY_NAMES.get(authority, authority)}; "
+            "your role may draft or recommend it but not record the decision",
+            era,
+            source,
+        ),
+    )
+
+
+def deescalation_criteria_refusal(
+    *, from_level: int, to_level: int, criteria_statuses: Iterable[str], override_rationale: str, era: Era
+) -> Refusal | None:
+    """De-escalation needs every criterion sustained [002 §73; 001 §9.1], or a recorded override."""
+    if to_level >= from_level:
+        return None
+    statuses = list(criteria_statuses)
+    if statuses and all(status == "sustained" for status in statuses):
+        return None
+    if override_rationale.strip():
+        return None
+    reason = (
+        "no de-escalation criteria are recorded for this scope"
+        if not statuses
+        else f"{sum(1 for s in statuses if s != 'sustained')} of {len(statuses)} criteria are not yet sustained"
+    )
+    return Refusal(
+        "criteria_not_sustained",
+        _cite(
+            f"De-escalation needs evidence that every criterion has been consistently met, and {reason}. "
+            "Record why de-escalation is right regardless, as an override rationale",
+            era,
+            f"{SOURCE_002}, para 73",
+        ),
+    )
+
+
+def minister_date_refusal(*, authority: str, minister_decided_on: date | None, era: Era) -> Refusal | None:
+    if authority == "minister" and minister_decided_on is None:
+        return Refusal(
+            "minister_date_required",
+            _cite("A Ministerial decision needs the date the Minister decided", era, f"{SOURCE_002}, para 51"),
+        )
+    return None
+
+
+def dates_refusal(*, decided_on: date, effective_from: date, notified_on: date | None) -> Refusal | None:
+    if effective_from < decided_on:
+        return Refusal("effective_before_decided", "A decision cannot take effect before the date it was decided.")
+    if notified_on is not None and notified_on < decided_on:
+        return Refusal("notified_before_decided", "The organisation cannot be notified before the decision was made.")
+    return None
+
+
+def decision_refusal(
+    *,
+    from_level: int,
+    to_level: int,
+    era: Era,
+    roles: Iterable[str],
+    decided_on: date,
+    effective_from: date,
+    notified_on: date | None = None,
+    minister_decided_on: date | None = None,
+    criteria_statuses: Iterable[str] = (),
+    override_rationale: str = "",
+    legacy_override: bool = False,
+) -> Refusal | None:
+    """The first rule that refuses recording this decision, or None when it may be recorded.
+
+    In order: the dates; the move (one level down at a time); who decides (by the higher
+    level); the Minister's date for a Ministerial decision; and for a de-escalation, sustained
+    criteria or an override rationale. A legacy import with a recorded override skips the
+    move and criteria rules, which did not exist in that form before 2024.
+    """
+    checks = [lambda: dates_refusal(decided_on=decided_on, effective_from=effective_from, notified_on=notified_on)]
+    if not legacy_override:
+        checks.append(lambda: transition_refusal(from_level=from_level, to_level=to_level, era=era))
+    authority = None
+
+    def authority_check():
+        nonlocal authority
+        authority = required_authority(from_level=from_level, to_level=to_level, era=era)
+        return authority_refusal(authority=authority, roles=roles, era=era, level=max(from_level, to_level))
+
+    checks.append(authority_check)
+    checks.append(lambda: minister_date_refusal(authority=authority, minister_decided_on=minister_decided_on, era=era))
+    if not legacy_override:
+        checks.append(
+            lambda: deescalation_criteria_refusal(
+                from_level=from_level,
+                to_level=to_level,
+                criteria_statuses=criteria_statuses,
+                override_rationale=override_rationale,
+                era=era,
+            )
+        )
+    for check in checks:
+        refusal = check()
+        if refusal is not None:
+            return refusal
+    return None
+
+
+REFUSAL_FIELDS = {
+    "effective_before_decided": "effective_from",
+    "notified_before_decided": "notified_on",
+    "deescalation_one_level_at_a_time": "to_level",
+    "level_not_in_era": "to_level",
+    "minister_date_required": "minister_decided_on",
+    "criteria_not_sustained": "override_rationale",
+}
+
+
+def criteria_agreement_due(decided_on: date) -> date:
+    """Criteria are agreed within six weeks of the escalation or de-escalation decision [002 §41]."""
+    return decided_on + timedelta(days=CRITERIA_AGREEMENT_DAYS)
+
+
+def criteria_agreement_overdue(*, decided_on: date, agreed_on: date | None, today: date) -> bool:
+    due = criteria_agreement_due(decided_on)
+    if agreed_on is not None:
+        return agreed_on > due
+    return today > due
+
+
+def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
+    """The date ``days`` working days after ``start`` (weekends and the given holidays skipped)."""
+    closed = set(holidays)
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in closed:
+            remaining -= 1
+    return current
+
+
+def notification_overdue(
+    *, decided_on: date, notified_on: date | None, today: date, holidays: Iterable[date] = ()
+) -> bool:
+    """A decision decided but not notified for more than five working days is flagged."""
+    if notified_on is not None:
+        return False
+    return today > add_working_days(decided_on, NOTIFICATION_WORKING_DAYS, holidays)
+
+
+def era_for(on: date, eras: Iterable[tuple[str, date, date | None]]) -> str:
+    """The code of the era in force on a date, from (code, starts_on, ends_on) rows."""
+    for code, starts_on, ends_on in sorted(eras, key=lambda e: e[1], reverse=True):
+        if starts_on <= on and (ends_on is None or on <= ends_on):
+            return code
+    raise ValueError(f"No escalation era covers {on:%d %B %Y}")
+
+
+def holds_levels_refusal(*, holds_levels: bool, organisation_name: str) -> Refusal | None:
+    """Only statutory NHS organisations hold escalation levels [002 §6]."""
+    if holds_levels:
+        return None
+    return Refusal(
+        "organisation_holds_no_levels",
+        f"{organisation_name} does not hold escalation levels: only statutory NHS organisations do "
+        f"({SOURCE_002}, para 6).",
+    )
+
+
+def domain_era_refusal(*, domain_era: str, era: Era, domain_name: str) -> Refusal | None:
+    """A domain scope must be one of the domains or pillars of the era the decision falls in."""
+    if domain_era == era.code:
+        return None
+    return Refusal(
+        "domain_not_in_era",
+        f"“{domain_name}” is not a domain or pillar of the {era.name} era, whose rules apply on the decision "
+        "date. Choose one of that era's domains or pillars.",
+    )
+
+
+def driving_level(levels_by_scope_kind: Iterable[tuple[str, int]]) -> int:
+    """The highest organisation-wide or domain/pillar level; services do not set it."""
+    levels = [level for kind, level in levels_by_scope_kind if kind in ("organisation", "domain")]
+    return max(levels, default=1)

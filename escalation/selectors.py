@@ -1,0 +1,83 @@
+"""Reads for escalation: eras, current levels and levels "as at" any date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from oversight import access
+
+from . import rules
+from .choices import DecisionStatus
+from .models import DeescalationCriterion, Era, EscalationDecision, EscalationStatus, LevelDescription
+
+
+def era_on(on: date) -> Era:
+    """The era whose rules apply on a date, with its authority table loaded."""
+    eras = list(Era.objects.prefetch_related("authorities"))
+    code = rules.era_for(on, [(e.code, e.starts_on, e.ends_on) for e in eras])
+    return next(e for e in eras if e.code == code)
+
+
+def effective_decisions() -> QuerySet[EscalationDecision]:
+    """Decided decisions that have not been superseded by a correction."""
+    return EscalationDecision.objects.filter(status=DecisionStatus.DECIDED, superseded_by__isnull=True)
+
+
+def latest_effective_decision(*, organisation_id: int, scope_key: str, on: date | None = None):
+    queryset = effective_decisions().filter(organisation_id=organisation_id, scope_key=scope_key)
+    if on is not None:
+        queryset = queryset.filter(effective_from__lte=on)
+    return queryset.order_by("-effective_from", "-decided_on", "-created_at").first()
+
+
+def level_of(*, organisation_id: int, scope_key: str, on: date | None = None) -> int:
+    """A scope's level on a date (or its latest decided level); routine arrangements when none."""
+    decision = latest_effective_decision(organisation_id=organisation_id, scope_key=scope_key, on=on)
+    return decision.to_level if decision else 1
+
+
+def levels_as_at(*, user, on: date) -> QuerySet[EscalationStatus]:
+    """Every scope the user may see, annotated with ``level_on``: its level on ``on``.
+
+    One query however long the history: a correlated subquery picks, for each scope, the
+    latest effective decision with ``effective_from`` on or before the date. Scopes with no
+    decision yet in force on that date have ``level_on`` None.
+    """
+    latest = (
+        effective_decisions()
+        .filter(organisation_id=OuterRef("organisation_id"), scope_key=OuterRef("scope_key"), effective_from__lte=on)
+        .order_by("-effective_from", "-decided_on", "-created_at")
+    )
+    return (
+        access.restrict(EscalationStatus.objects.all(), user)
+        .select_related("organisation", "domain", "domain__era")
+        .annotate(level_on=Subquery(latest.values("to_level")[:1]))
+    )
+
+
+def criteria_statuses(*, organisation_id: int, scope_key: str) -> list[str]:
+    return list(
+        DeescalationCriterion.objects.filter(organisation_id=organisation_id, scope_key=scope_key).values_list(
+            "status", flat=True
+        )
+    )
+
+
+def level_description(*, level: int, on: date) -> LevelDescription | None:
+    return (
+        LevelDescription.objects.filter(level=level, valid_from__lte=on).order_by("-valid_from").first()
+        or LevelDescription.objects.filter(level=level).order_by("valid_from").first()
+    )
+
+
+def decision_list(*, user) -> QuerySet[EscalationDecision]:
+    return access.restrict(
+        EscalationDecision.objects.select_related("organisation", "domain", "era", "decided_by", "superseded_by"),
+        user,
+    ).order_by("-decided_on", "-created_at")
+
+
+def decisions_awaiting_notification(*, user) -> QuerySet[EscalationDecision]:
+    return decision_list(user=user).filter(Q(status=DecisionStatus.DECIDED) & Q(notified_on__isnull=True))
