@@ -231,12 +231,6 @@ class EscalationDecision(ScopedModel):
                 condition=~Q(status="decided") | (Q(decided_on__isnull=False) & Q(effective_from__isnull=False)),
                 name="decided_decision_has_dates",
             ),
-            models.CheckConstraint(
-                condition=Q(effective_from__isnull=True)
-                | Q(decided_on__isnull=True)
-                | Q(effective_from__gte=models.F("decided_on")),
-                name="decision_effective_not_before_decided",
-            ),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_required"),
         ]
 

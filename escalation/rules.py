@@ -166,9 +166,18 @@ def minister_date_refusal(*, authority: str, minister_decided_on: date | None, e
     return None
 
 
-def dates_refusal(*, decided_on: date, effective_from: date, notified_on: date | None) -> Refusal | None:
-    if effective_from < decided_on:
-        return Refusal("effective_before_decided", "A decision cannot take effect before the date it was decided.")
+def dates_refusal(
+    *, decided_on: date, effective_from: date, notified_on: date | None, corrects_decision_of: date | None = None
+) -> Refusal | None:
+    """A decision takes effect on or after the day it is decided; a correction may take effect
+    from the date of the decision it corrects."""
+    earliest = min(decided_on, corrects_decision_of) if corrects_decision_of else decided_on
+    if effective_from < earliest:
+        return Refusal(
+            "effective_before_decided",
+            "A decision cannot take effect before the date it was decided"
+            + (" (or, for a correction, before the decision it corrects)." if corrects_decision_of else "."),
+        )
     if notified_on is not None and notified_on < decided_on:
         return Refusal("notified_before_decided", "The organisation cannot be notified before the decision was made.")
     return None
@@ -187,6 +196,7 @@ def decision_refusal(
     criteria_statuses: Iterable[str] = (),
     override_rationale: str = "",
     legacy_override: bool = False,
+    corrects_decision_of: date | None = None,
 ) -> Refusal | None:
     """The first rule that refuses recording this decision, or None when it may be recorded.
 
@@ -195,7 +205,14 @@ def decision_refusal(
     criteria or an override rationale. A legacy import with a recorded override skips the
     move and criteria rules, which did not exist in that form before 2024.
     """
-    checks = [lambda: dates_refusal(decided_on=decided_on, effective_from=effective_from, notified_on=notified_on)]
+    checks = [
+        lambda: dates_refusal(
+            decided_on=decided_on,
+            effective_from=effective_from,
+            notified_on=notified_on,
+            corrects_decision_of=corrects_decision_of,
+        )
+    ]
     if not legacy_override:
         checks.append(lambda: transition_refusal(from_level=from_level, to_level=to_level, era=era))
     authority = None

@@ -146,6 +146,7 @@ def _check_decidable(
     minister_decided_on: date | None,
     override_rationale: str,
     legacy: bool = False,
+    corrects_decision_of: date | None = None,
 ) -> str:
     """Apply every rule for deciding (``rules.decision_refusal``); returns the authority."""
     era_rules = era.as_rules()
@@ -163,6 +164,7 @@ def _check_decidable(
         ),
         override_rationale=override_rationale,
         legacy_override=legacy,
+        corrects_decision_of=corrects_decision_of,
     )
     if refusal is not None:
         _refuse(refusal, field=rules.REFUSAL_FIELDS.get(refusal.code))
@@ -341,6 +343,7 @@ def decision_supersede(
         notified_on=None,
         minister_decided_on=minister_decided_on,
         override_rationale=override_rationale,
+        corrects_decision_of=original.decided_on,
     )
     correction.status = DecisionStatus.DECIDED
     correction.decided_by = actor
