@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -10,7 +11,7 @@ from oversight import access
 
 from . import rules
 from .choices import DecisionStatus
-from .models import DeescalationCriterion, Era, EscalationDecision, EscalationStatus, LevelDescription
+from .models import DeescalationCriterion, Domain, Era, EscalationDecision, EscalationStatus, LevelDescription
 
 
 def era_on(on: date) -> Era:
@@ -81,3 +82,60 @@ def decision_list(*, user) -> QuerySet[EscalationDecision]:
 
 def decisions_awaiting_notification(*, user) -> QuerySet[EscalationDecision]:
     return decision_list(user=user).filter(Q(status=DecisionStatus.DECIDED) & Q(notified_on__isnull=True))
+
+
+@dataclass
+class OverviewCell:
+    domain: object
+    level: int | None
+
+
+@dataclass
+class OverviewRow:
+    organisation: object
+    whole: int | None
+    cells: list
+    services: list  # (service name, level)
+
+    @property
+    def highest(self) -> int:
+        levels = [c.level for c in self.cells if c.level] + ([self.whole] if self.whole else [])
+        return max(levels, default=1)
+
+
+def system_overview(*, user, on: date, era: Era, region: str = "", kind: str = "") -> tuple[list, list[OverviewRow]]:
+    """Organisations × domains or pillars of ``era``, with each scope's level on ``on``.
+
+    A fixed number of queries whatever the length of history: the organisations, the era's
+    domains, and one query for every scope's level on the date.
+    """
+    from organisations.models import Organisation
+    from organisations.rules import LEVEL_HOLDING_KINDS
+
+    organisations = access.restrict(
+        Organisation.objects.filter(statutory=True, kind__in=LEVEL_HOLDING_KINDS).select_related("region"), user
+    ).order_by("name")
+    if region:
+        organisations = organisations.filter(region__code=region)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    organisations = list(organisations)
+    domains = list(Domain.objects.filter(era=era).order_by("order"))
+    levels: dict[tuple[int, str], int] = {}
+    services: dict[int, list] = {}
+    for status in levels_as_at(user=user, on=on).filter(organisation__in=organisations):
+        if status.level_on is None:
+            continue
+        levels[(status.organisation_id, status.scope_key)] = status.level_on
+        if status.scope_kind == "service" and status.level_on > 1:
+            services.setdefault(status.organisation_id, []).append((status.service_name, status.level_on))
+    rows = [
+        OverviewRow(
+            organisation=organisation,
+            whole=levels.get((organisation.pk, "organisation")),
+            cells=[OverviewCell(domain, levels.get((organisation.pk, f"domain:{domain.pk}"))) for domain in domains],
+            services=sorted(services.get(organisation.pk, [])),
+        )
+        for organisation in organisations
+    ]
+    return domains, rows

@@ -223,8 +223,11 @@ def navigation_for(user) -> dict[str, bool]:
     p = principal(user)
     return {
         "organisations": p.authenticated,
+        "escalation": p.authenticated,
         "api": p.authenticated,
         "admin": p.has_role(Role.ADMINISTRATOR),
         "wg": p.has_role(*WG_ROLES),
         "analyst": p.has_role(Role.NHSPI_ANALYST),
+        # WG and NHS P&I land on the system overview; others on the home page.
+        "overview_home": p.has_role(*WG_ROLES, Role.NHSPI_ANALYST),
     }

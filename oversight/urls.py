@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("oversight.auth_urls")),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     path("organisations/", include("organisations.urls")),
+    path("escalation/", include("escalation.urls")),
     path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),

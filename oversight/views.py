@@ -52,7 +52,10 @@ class OversightListView(LoginRequiredMixin, FilterView):
 
 @login_required
 def home(request):
-    return render(request, "oversight/home.html", {"nav": access.navigation_for(request.user)})
+    """Welsh Government and NHS P&I users start at the system overview of escalation levels."""
+    if access.navigation_for(request.user)["overview_home"]:
+        return redirect("escalation:overview")
+    return render(request, "oversight/home.html")
 
 
 @never_cache

@@ -44,6 +44,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"!!! {skipped} {BROWSER_HINT}", red=True, bold=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The escalation frameworks (eras, domains, levels, authority) are loaded once per run;
+    each test's transaction is rolled back on top of them."""
+    from escalation import reference
+
+    with django_db_blocker.unblock():
+        reference.seed()
+
+
+@pytest.fixture
+def frameworks(db):
+    """The escalation frameworks, as seeded (again after a transactional test emptied the database)."""
+    from escalation import reference
+    from escalation.models import Era
+
+    if not Era.objects.exists():
+        reference.seed()
+
+
 @pytest.fixture(autouse=True)
 def _private_files_in_a_temporary_folder(settings, tmp_path):
     # Uploaded files go to a folder of the test's own, never the project's var/private.

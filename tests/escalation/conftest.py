@@ -1,13 +1,6 @@
 import pytest
 
-from escalation import reference
 from escalation.models import Domain
-
-
-@pytest.fixture
-def frameworks(db):
-    """The eras, domains, pillars, level descriptions and authority tables, as seeded."""
-    reference.seed()
 
 
 @pytest.fixture

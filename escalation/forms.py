@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+from oversight.forms import VersionedForm
+
+from .choices import Level, ScopeKind
+from .models import Domain
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DecisionDraftForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(statutory=True, active=True).order_by("name")
+    )
+    scope_kind = forms.ChoiceField(label=_("What does the level apply to?"), choices=ScopeKind.choices)
+    domain = forms.ModelChoiceField(
+        label=_("Domain or pillar"),
+        queryset=Domain.objects.none(),
+        required=False,
+        help_text=_("Only when the level applies to one domain or pillar."),
+    )
+    service_name = forms.CharField(
+        label=_("Service or site"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when the level applies to a named service or site, e.g. maternity and neonatal services."),
+    )
+    to_level = forms.TypedChoiceField(label=_("Proposed level"), choices=Level.choices, coerce=int)
+    rationale = forms.CharField(
+        label=_("Rationale"), widget=forms.Textarea, help_text=_("The reasons, as the organisation will be told them.")
+    )
+    evidence = forms.CharField(
+        label=_("Evidence considered"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("Concerns, tripartite intelligence and performance pack references."),
+    )
+    planned_on = forms.DateField(label=_("Date of the decision (planned)"), widget=DateInput)
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=DateInput, required=False, help_text=_("Leave blank for the decision date.")
+    )
+
+    def __init__(self, *args, era=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if era is not None:
+            self.fields["domain"].queryset = Domain.objects.filter(era=era).order_by("order")
+
+
+class DecisionDecideForm(VersionedForm):
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=DateInput, required=False, help_text=_("Leave blank for the decision date.")
+    )
+    minister_decided_on = forms.DateField(
+        label=_("Date the Minister decided"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Required for a Ministerial decision."),
+    )
+    notified_on = forms.DateField(label=_("Organisation notified on"), widget=DateInput, required=False)
+    override_rationale = forms.CharField(
+        label=_("Override rationale"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("For a de-escalation where not every criterion is sustained: why de-escalate regardless."),
+    )
+
+
+class DecisionRecommendForm(VersionedForm):
+    pass
+
+
+class DecisionNotifyForm(VersionedForm):
+    notified_on = forms.DateField(label=_("Organisation notified on"), widget=DateInput)
+
+
+class DecisionWithdrawForm(VersionedForm):
+    reason = forms.CharField(label=_("Why is it withdrawn?"), widget=forms.Textarea)

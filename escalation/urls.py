@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "escalation"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
+    path("decisions/new/", views.decision_create, name="decision-create"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path("decisions/<int:pk>/recommend/", views.decision_recommend, name="decision-recommend"),
+    path("decisions/<int:pk>/decide/", views.decision_decide, name="decision-decide"),
+    path("decisions/<int:pk>/notify/", views.decision_notify, name="decision-notify"),
+    path("decisions/<int:pk>/withdraw/", views.decision_withdraw, name="decision-withdraw"),
+]

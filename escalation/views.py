@@ -1,0 +1,277 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from organisations.choices import OrganisationKind
+from organisations.models import Region
+from oversight import access
+from oversight.errors import OversightError
+from oversight.exports import Column
+from oversight.forms import add_domain_error
+from oversight.views import OversightListView
+
+from . import rules, selectors, services
+from .choices import DecisionStatus, Level
+from .filters import DecisionFilter
+from .forms import (
+    DecisionDecideForm,
+    DecisionDraftForm,
+    DecisionNotifyForm,
+    DecisionRecommendForm,
+    DecisionWithdrawForm,
+)
+from .models import Era, EscalationDecision
+
+
+def _parse_date(value: str | None, default: date) -> tuple[date, str]:
+    """A date from the query string, or the default with an error message a person can act on."""
+    if not value:
+        return default, ""
+    try:
+        return date.fromisoformat(value), ""
+    except ValueError:
+        return default, _("“%(value)s” is not a date. Enter a date like 2021-06-30.") % {"value": value}
+
+
+@login_required
+def overview(request):
+    """The system overview: every organisation's levels by domain or pillar, as at a date."""
+    today = timezone.localdate()
+    on, date_error = _parse_date(request.GET.get("as_at"), today)
+    try:
+        default_era = selectors.era_on(on)
+    except ValueError:
+        default_era = Era.objects.order_by("starts_on").first()
+        date_error = _("No escalation arrangements are recorded for that date; showing the earliest.")
+    eras = list(Era.objects.order_by("starts_on"))
+    era = next((e for e in eras if e.code == request.GET.get("era")), default_era)
+    if era is None:
+        raise Http404("No escalation frameworks are loaded: run `manage.py seed_reference`.")
+    region, kind = request.GET.get("region", ""), request.GET.get("kind", "")
+    domains, rows = selectors.system_overview(user=request.user, on=on, era=era, region=region, kind=kind)
+    context = {
+        "on": on,
+        "today": today,
+        "date_error": date_error,
+        "era": era,
+        "eras": eras,
+        "domains": domains,
+        "rows": rows,
+        "regions": Region.objects.order_by("name"),
+        "kinds": [
+            (k, label)
+            for k, label in OrganisationKind.choices
+            if k in ("health_board", "trust", "special_health_authority")
+        ],
+        "region": region,
+        "kind": kind,
+        "levels": Level.choices,
+    }
+    return render(request, "escalation/overview.html", context)
+
+
+class DecisionListView(OversightListView):
+    filterset_class = DecisionFilter
+    template_name = "escalation/decision_list.html"
+    export_filename = "escalation-decisions"
+    export_columns = [
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("Scope"), "scope_label"),
+        Column(gettext_lazy("From level"), "from_level"),
+        Column(gettext_lazy("To level"), "to_level"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Era"), "era.name"),
+        Column(gettext_lazy("Decided on"), "decided_on"),
+        Column(gettext_lazy("Effective from"), "effective_from"),
+        Column(gettext_lazy("Notified on"), "notified_on"),
+        Column(gettext_lazy("Decided by"), "get_authority_display"),
+        Column(gettext_lazy("Rationale"), "rationale"),
+        Column(gettext_lazy("Superseded by"), lambda d: getattr(getattr(d, "superseded_by", None), "pk", "")),
+    ]
+
+    def get_queryset(self):
+        return selectors.decision_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_draft=access.can(self.request.user, "escalation.draft"), **kwargs)
+
+
+@login_required
+def decision_create(request):
+    access.require(request.user, "escalation.draft")
+    today = timezone.localdate()
+    planned = request.POST.get("planned_on") or request.GET.get("planned_on")
+    on, _error = _parse_date(planned, today)
+    try:
+        era = selectors.era_on(on)
+    except ValueError:
+        era = selectors.era_on(today)
+    initial = {"planned_on": today}
+    if request.GET.get("organisation"):
+        initial["organisation"] = request.GET["organisation"]
+    form = DecisionDraftForm(request.POST or None, era=era, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.decision_draft(
+                actor=request.user,
+                organisation=data["organisation"],
+                scope=services.Scope(data["scope_kind"], data["domain"], data["service_name"]),
+                to_level=data["to_level"],
+                rationale=data["rationale"],
+                evidence=data["evidence"],
+                planned_on=data["planned_on"],
+                effective_from=data["effective_from"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The draft decision has been saved."))
+            return redirect("escalation:decision-detail", pk=decision.pk)
+    context = {
+        "form": form,
+        "era": era,
+        "authorities": era.authorities.order_by("level"),
+        "level_descriptions": [selectors.level_description(level=level, on=on) for level, _label in Level.choices],
+    }
+    return render(request, "escalation/decision_form.html", context)
+
+
+def _decision(request, pk) -> EscalationDecision:
+    return access.get_visible_or_404(selectors.decision_list(user=request.user), request.user, pk=pk)
+
+
+def _action_forms(request, decision) -> dict:
+    """The forms for what this user may do next to this decision, empty where they may not."""
+    user, today, version = request.user, timezone.localdate(), decision.version
+    open_ = decision.status in (DecisionStatus.DRAFT, DecisionStatus.RECOMMENDED)
+    forms = {}
+    if decision.status == DecisionStatus.DRAFT and access.can(user, "escalation.recommend", decision):
+        forms["recommend"] = DecisionRecommendForm(initial={"version": version})
+    if open_ and access.can(user, "escalation.decide", decision):
+        forms["decide"] = DecisionDecideForm(initial={"version": version, "decided_on": today})
+    if open_ and access.can(user, "escalation.recommend", decision):
+        forms["withdraw"] = DecisionWithdrawForm(initial={"version": version})
+    if (
+        decision.status == DecisionStatus.DECIDED
+        and not decision.notified_on
+        and access.can(user, "escalation.notify", decision)
+    ):
+        forms["notify"] = DecisionNotifyForm(initial={"version": version, "notified_on": today})
+    return forms
+
+
+@login_required
+def decision_detail(request, pk, failed=None):
+    """A decision, what it means, who decides it, its history and what can be done next.
+
+    ``failed`` is a submitted form that was refused: it is shown again, with its errors and
+    what the user typed, in place of the blank one."""
+    decision = _decision(request, pk)
+    today = timezone.localdate()
+    forms = _action_forms(request, decision)
+    if failed:
+        forms.update(failed)
+    era = decision.era.as_rules()
+    authority = rules.required_authority(from_level=decision.from_level, to_level=decision.to_level, era=era)
+    decided = decision.status == DecisionStatus.DECIDED
+    context = {
+        "decision": decision,
+        "level_description": selectors.level_description(level=decision.to_level, on=decision.decided_on or today),
+        "authority": rules.AUTHORITY_NAMES.get(authority, authority),
+        "notification_overdue": decided
+        and rules.notification_overdue(decided_on=decision.decided_on, notified_on=decision.notified_on, today=today),
+        "criteria_due": rules.criteria_agreement_due(decision.decided_on) if decided else None,
+        "history": decision.history.select_related("history_user").order_by("-history_date")[:50],
+        "forms": forms,
+    }
+    return render(request, "escalation/decision_detail.html", context)
+
+
+def _act(request, pk, *, name, form_class, action, permission):
+    decision = _decision(request, pk)
+    access.require(request.user, permission, decision)  # a 403 page, not a form error
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(decision, form.cleaned_data)
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("escalation:decision-detail", pk=decision.pk)
+    return decision_detail(request, pk, failed={name: form})
+
+
+@login_required
+@require_POST
+def decision_recommend(request, pk):
+    def action(decision, data):
+        services.decision_recommend(
+            actor=request.user, decision=decision, expected_version=data["version"], on=timezone.localdate()
+        )
+        messages.success(request, _("The decision has been recommended."))
+
+    return _act(
+        request,
+        pk,
+        name="recommend",
+        form_class=DecisionRecommendForm,
+        action=action,
+        permission="escalation.recommend",
+    )
+
+
+@login_required
+@require_POST
+def decision_decide(request, pk):
+    def action(decision, data):
+        services.decision_decide(
+            actor=request.user,
+            decision=decision,
+            expected_version=data["version"],
+            decided_on=data["decided_on"],
+            effective_from=data["effective_from"],
+            minister_decided_on=data["minister_decided_on"],
+            notified_on=data["notified_on"],
+            override_rationale=data["override_rationale"],
+        )
+        messages.success(request, _("The decision has been recorded."))
+
+    return _act(
+        request, pk, name="decide", form_class=DecisionDecideForm, action=action, permission="escalation.decide"
+    )
+
+
+@login_required
+@require_POST
+def decision_notify(request, pk):
+    def action(decision, data):
+        services.decision_record_notification(
+            actor=request.user, decision=decision, expected_version=data["version"], notified_on=data["notified_on"]
+        )
+        messages.success(request, _("The notification has been recorded."))
+
+    return _act(
+        request, pk, name="notify", form_class=DecisionNotifyForm, action=action, permission="escalation.notify"
+    )
+
+
+@login_required
+@require_POST
+def decision_withdraw(request, pk):
+    def action(decision, data):
+        services.decision_withdraw(
+            actor=request.user, decision=decision, expected_version=data["version"], reason=data["reason"]
+        )
+        messages.success(request, _("The decision has been withdrawn."))
+
+    return _act(
+        request, pk, name="withdraw", form_class=DecisionWithdrawForm, action=action, permission="escalation.recommend"
+    )
