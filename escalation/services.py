@@ -247,7 +247,7 @@ def decision_decide(
     current.decided_on = decided_on
     current.effective_from = effective_from
     current.notified_on = notified_on
-    current.minister_decided_on = minister_decided_on
+    current.minister_decided_on = minister_decided_on if authority == "minister" else None
     current.authority = authority
     current.override_rationale = override_rationale.strip()
     current.legacy_override = legacy_override.strip()
