@@ -51,6 +51,6 @@ def sign_in(live_server, password):
         page.get_by_label("User name").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return _sign_in

@@ -1,0 +1,133 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from escalation import services
+from escalation.models import EscalationDecision
+
+WHOLE = services.Scope("organisation")
+
+
+def history(world, organisation, years, start):
+    analyst, decider = world.personas["analyst"], world.personas["decision_maker"]
+    maternity = services.Scope("service", service_name="Maternity and neonatal services")
+    for year in range(start, start + years):
+        for scope in (WHOLE, maternity):
+            for level, month in ((2, 3), (1, 9)):
+                d = services.decision_draft(
+                    actor=analyst,
+                    organisation=organisation,
+                    scope=scope,
+                    to_level=level,
+                    rationale="r",
+                    planned_on=date(year, month, 1),
+                )
+                services.decision_decide(
+                    actor=decider,
+                    decision=d,
+                    expected_version=d.version,
+                    decided_on=date(year, month, 2),
+                    override_rationale="sustained",
+                )
+
+
+def queries(client, url, params):
+    client.get(url, params)  # warm: session and roles
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+@pytest.mark.parametrize("name", ["escalation:overview", "escalation:decision-list"])
+def test_the_overview_and_decision_list_make_as_many_queries_at_ten_years_as_at_one(world, frameworks, client, name):
+    client.force_login(world.personas["official"])
+    history(world, world.org_a, 1, 2024)
+    small, _ = queries(client, reverse(name), {"as_at": "2024-06-30", "era": "2024"})
+    history(world, world.org_a, 9, 2025)
+    history(world, world.org_b, 10, 2024)
+    assert EscalationDecision.objects.count() == 80  # 20 organisation-years × 2 scopes × 2 moves
+    large, _ = queries(client, reverse(name), {"as_at": "2024-06-30", "era": "2024"})
+    assert small == large
+    assert large <= 10
+
+
+def test_the_overview_shows_the_level_in_force_on_the_date(world, frameworks, client):
+    history(world, world.org_a, 1, 2024)
+    client.force_login(world.personas["official"])
+    june = client.get(reverse("escalation:overview"), {"as_at": "2024-06-30"}).content.decode()
+    assert "Area of concern" in june
+    assert "Maternity and neonatal services" in june
+    october = client.get(reverse("escalation:overview"), {"as_at": "2024-10-01"}).content.decode()
+    assert "Area of concern" not in october.split("What the levels mean")[0]
+
+
+def test_an_organisation_user_sees_only_their_own_row(world, frameworks, client):
+    client.force_login(world.personas["submitter_a"])
+    page = client.get(reverse("escalation:overview")).content.decode()
+    assert world.org_a.short_name in page
+    assert world.org_b.short_name not in page
+
+
+def test_a_date_that_is_not_a_date_is_explained(world, frameworks, client):
+    client.force_login(world.personas["official"])
+    response = client.get(reverse("escalation:overview"), {"as_at": "30/06/2021"})
+    assert response.status_code == 200
+    assert "is not a date" in response.content.decode()
+
+
+def test_a_date_before_any_era_is_explained(world, frameworks, client):
+    client.force_login(world.personas["official"])
+    response = client.get(reverse("escalation:overview"), {"as_at": "1990-01-01"})
+    assert response.status_code == 200
+    assert "No escalation arrangements are recorded for that date" in response.content.decode()
+
+
+def test_a_refused_decision_explains_the_rule_beside_the_form(world, frameworks, client):
+    draft = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=WHOLE,
+        to_level=4,
+        rationale="r",
+        planned_on=date(2025, 5, 1),
+    )
+    client.force_login(world.personas["official"])
+    response = client.post(
+        reverse("escalation:decision-decide", args=[draft.pk]), {"version": draft.version, "decided_on": "2025-05-02"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "is decided by the Minister" in page
+    assert "Oversight and Escalation Framework 2024, paras 38 and 51" in page
+    assert EscalationDecision.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_draft_for_a_hosted_body_is_refused_in_the_form(world, frameworks, client):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(code="HOSTED", name="Hosted Partnership", kind="hosted_body", statutory=True)
+    client.force_login(world.personas["analyst"])
+    response = client.post(
+        reverse("escalation:decision-create"),
+        {
+            "organisation": "",
+            "scope_kind": "organisation",
+            "to_level": "2",
+            "rationale": "r",
+            "planned_on": "2026-05-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+
+
+def test_the_decision_export_lists_the_filtered_decisions(world, frameworks, client):
+    history(world, world.org_a, 1, 2024)
+    client.force_login(world.personas["official"])
+    response = client.get(reverse("escalation:decision-list"), {"to_level": "2", "export": "csv"})
+    lines = response.content.decode().strip().splitlines()
+    assert len(lines) == 1 + 2  # header and the two moves to level 2
