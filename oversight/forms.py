@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .errors import OversightError
@@ -19,9 +20,12 @@ class VersionedForm(forms.Form):
 
 
 def add_domain_error(form: forms.Form, error: OversightError) -> None:
-    """Show a service's refusal beside the field it names, or at the top of the form."""
+    """Show a service's refusal beside the field it names, or at the top of the form.
+
+    The refusal keeps its machine-readable code (rendered as ``data-error-code``), the same
+    code the API answers with."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    form.add_error(field, ValidationError(error.message, code=error.code))
 
 
 class BooleanChoiceField(forms.TypedChoiceField):

@@ -7,6 +7,7 @@ from . import views
 
 api_v1 = [
     path("", include("organisations.api.urls")),
+    path("", include("escalation.api.urls")),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
 

@@ -42,7 +42,10 @@ def queries(client, url, params):
     return len(captured), response
 
 
-@pytest.mark.parametrize("name", ["escalation:overview", "escalation:decision-list"])
+@pytest.mark.parametrize(
+    "name",
+    ["escalation:overview", "escalation:decision-list", "api:escalation-decision-list", "api:escalation-level-list"],
+)
 def test_the_overview_and_decision_list_make_as_many_queries_at_ten_years_as_at_one(world, frameworks, client, name):
     client.force_login(world.personas["official"])
     history(world, world.org_a, 1, 2024)

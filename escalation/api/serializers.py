@@ -1,0 +1,123 @@
+from rest_framework import serializers
+
+from organisations.models import Organisation
+
+from ..choices import Level, ScopeKind
+from ..models import Domain, EscalationDecision, EscalationStatus
+
+
+class ScopeFields(serializers.Serializer):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+    scope_kind = serializers.CharField(read_only=True)
+    domain = serializers.SerializerMethodField()
+    service_name = serializers.CharField(read_only=True)
+    scope = serializers.CharField(source="scope_label", read_only=True)
+
+    def get_domain(self, obj) -> str | None:
+        return f"{obj.domain.era.code}/{obj.domain.code}" if obj.domain_id else None
+
+
+class LevelSerializer(ScopeFields):
+    level = serializers.IntegerField(source="level_on", allow_null=True)
+    as_at = serializers.SerializerMethodField()
+
+    def get_as_at(self, obj) -> str:
+        return self.context["as_at"].isoformat()
+
+
+class CurrentLevelSerializer(ScopeFields, serializers.ModelSerializer):
+    class Meta:
+        model = EscalationStatus
+        fields = ["organisation", "scope_kind", "domain", "service_name", "scope", "level", "effective_from"]
+
+
+class DecisionSerializer(ScopeFields, serializers.ModelSerializer):
+    era = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.CharField(read_only=True)
+    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = EscalationDecision
+        fields = [
+            "id",
+            "organisation",
+            "scope_kind",
+            "domain",
+            "service_name",
+            "scope",
+            "era",
+            "from_level",
+            "to_level",
+            "kind",
+            "status",
+            "rationale",
+            "evidence",
+            "authority",
+            "recommended_on",
+            "decided_on",
+            "effective_from",
+            "notified_on",
+            "minister_decided_on",
+            "override_rationale",
+            "legacy_override",
+            "withdrawn_reason",
+            "supersedes",
+            "superseded_by",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class DraftSerializer(serializers.Serializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    scope_kind = serializers.ChoiceField(choices=ScopeKind.choices)
+    domain = serializers.CharField(required=False, allow_blank=True, help_text="era/code, e.g. 2026/finance")
+    service_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    to_level = serializers.ChoiceField(choices=Level.choices)
+    rationale = serializers.CharField()
+    evidence = serializers.CharField(required=False, allow_blank=True)
+    planned_on = serializers.DateField()
+    effective_from = serializers.DateField(required=False, allow_null=True)
+
+    def validate_domain(self, value):
+        if not value:
+            return None
+        era, _, code = value.partition("/")
+        domain = Domain.objects.filter(era__code=era, code=code).select_related("era").first()
+        if domain is None:
+            raise serializers.ValidationError(f"No domain or pillar “{value}”. Use era/code, e.g. 2026/finance.")
+        return domain
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class DecideSerializer(VersionSerializer):
+    decided_on = serializers.DateField()
+    effective_from = serializers.DateField(required=False, allow_null=True)
+    minister_decided_on = serializers.DateField(required=False, allow_null=True)
+    notified_on = serializers.DateField(required=False, allow_null=True)
+    override_rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotifySerializer(VersionSerializer):
+    notified_on = serializers.DateField()
+
+
+class WithdrawSerializer(VersionSerializer):
+    reason = serializers.CharField()
+
+
+class SupersedeSerializer(serializers.Serializer):
+    to_level = serializers.ChoiceField(choices=Level.choices)
+    rationale = serializers.CharField()
+    decided_on = serializers.DateField()
+    effective_from = serializers.DateField(required=False, allow_null=True)
+    minister_decided_on = serializers.DateField(required=False, allow_null=True)
+    override_rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AsAtQuerySerializer(serializers.Serializer):
+    as_at = serializers.DateField(required=False)
+    organisation = serializers.CharField(required=False)
