@@ -41,3 +41,33 @@ class CriterionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     MET = "met", _("Met")
     SUSTAINED = "sustained", _("Sustained")
+
+
+class CasePhase(models.TextChoices):
+    ACTIVE = "active", _("Escalated")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+    CLOSED = "closed", _("Closed")
+
+
+class ConcernSource(models.TextChoices):
+    WELSH_GOVERNMENT = "wg", _("Welsh Government")
+    NHS_PI = "nhspi", _("NHS Performance and Improvement")
+    HIW = "hiw", _("Healthcare Inspectorate Wales")
+    AUDIT_WALES = "audit_wales", _("Audit Wales")
+    LLAIS = "llais", _("Llais")
+    SELF_REFERRAL = "self_referral", _("The organisation itself")
+    AUTOMATED = "automated", _("Automated signal")
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TRIAGED = "triaged", _("Triaged")
+    LINKED = "linked", _("Linked to a case")
+    CLOSED = "closed", _("Closed")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")

@@ -13,7 +13,18 @@ from oversight.i18n import Bilingual
 from oversight.models import BaseModel
 
 from . import rules
-from .choices import Authority, CriterionStatus, DecisionStatus, DomainKind, Level, ScopeKind
+from .choices import (
+    Authority,
+    CasePhase,
+    ConcernSource,
+    ConcernStatus,
+    CriterionStatus,
+    DecisionStatus,
+    DomainKind,
+    Level,
+    ScopeKind,
+    Severity,
+)
 
 LEVEL_RANGE = Q(level__gte=1) & Q(level__lte=5)
 
@@ -184,6 +195,55 @@ def scope_key(*, scope_kind: str, domain_id: int | None = None, service_name: st
     return "service:" + " ".join(service_name.lower().split())
 
 
+class EscalationCase(ScopedModel):
+    """The work on one (organisation, scope) while it is escalated, and after.
+
+    Opens when the scope rises above level 1, or when an official opens one (for example
+    for a level 1 letter of concern). When the scope returns to level 1 it stays open in a
+    sustainability phase until its sustainability criteria are sustained, or a decision
+    maker closes it with a reason.
+    """
+
+    phase = models.CharField(_("phase"), max_length=20, choices=CasePhase.choices, default=CasePhase.ACTIVE)
+    opened_on = models.DateField(_("opened on"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opening_reason = models.TextField(_("why it was opened"))
+    improvement_timeframe = models.CharField(
+        _("agreed timeframe for improvement"), max_length=300, blank=True, help_text=_("002 para 56")
+    )
+    improvement_due_on = models.DateField(_("improvement expected by"), null=True, blank=True)
+    sustainability_from = models.DateField(_("in sustainability since"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_reason = models.TextField(_("why it was closed"), blank=True)
+    rescoped_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescoped_to",
+        help_text=_("The 2024 case this one continues under a 2026 pillar."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on"]
+        verbose_name = _("escalation case")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "scope_key"],
+                condition=~Q(phase="closed"),
+                name="case_one_open_per_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}: {self.scope_label}"
+
+
 class EscalationDecision(ScopedModel):
     """A decision to escalate, maintain or de-escalate one scope. The source of truth for levels.
 
@@ -217,6 +277,7 @@ class EscalationDecision(ScopedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
 
     history = HistoricalRecords()
 
@@ -271,6 +332,7 @@ class EscalationStatus(ScopedModel):
 class DeescalationCriterion(ScopedModel):
     """A de-escalation or sustainability criterion agreed with the organisation [002 §41, §73]."""
 
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria")
     decision = models.ForeignKey(
         EscalationDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria"
     )
@@ -290,3 +352,77 @@ class DeescalationCriterion(ScopedModel):
 
     def __str__(self):
         return self.text[:80]
+
+
+class Concern(BaseModel):
+    """A concern about an organisation, from any source, awaiting triage or linked to a case."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.CharField(_("raised by"), max_length=20, choices=ConcernSource.choices)
+    source_key = models.CharField(
+        _("signal key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("For automated signals, e.g. spc:ORG:MEASURE:2026-05:shift; never raised twice."),
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    status = models.CharField(_("status"), max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns")
+    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    raised_on = models.DateField(_("raised on"))
+
+    history = HistoricalRecords()
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-raised_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="linked") | Q(case__isnull=False), name="linked_concern_has_case"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InformationRequest(BaseModel):
+    """A request for information to the organisation or a third party [002 §41, §48]."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="requests")
+    addressee = models.CharField(
+        _("addressed to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty when the request is to the organisation itself; otherwise the third party."),
+    )
+    question = models.TextField(_("what is asked"))
+    sent_on = models.DateField(_("sent on"))
+    due_on = models.DateField(_("due on"))
+    response = models.TextField(_("response"), blank=True)
+    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["due_on"]
+        verbose_name = _("request for information")
+        verbose_name_plural = _("requests for information")
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("sent_on")), name="request_due_after_sent"),
+        ]
+
+    def __str__(self):
+        return self.question[:80]

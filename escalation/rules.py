@@ -314,6 +314,67 @@ def domain_era_refusal(*, domain_era: str, era: Era, domain_name: str) -> Refusa
     )
 
 
+# --- Cases -----------------------------------------------------------------------------------
+
+
+def case_transition(*, phase: str | None, to_level: int) -> str | None:
+    """What a decided move does to its scope's case [ARCHITECTURE "Case lifecycle"].
+
+    "open" when a scope with no open case rises above level 1; "sustain" when an escalated
+    case's scope returns to level 1 (it stays open to see the improvement sustained);
+    "reactivate" when a scope in sustainability is escalated again; otherwise None.
+    """
+    if phase in (None, "closed"):
+        return "open" if to_level > 1 else None
+    if phase == "active" and to_level == 1:
+        return "sustain"
+    if phase == "sustainability" and to_level > 1:
+        return "reactivate"
+    return None
+
+
+def case_closes_itself(*, phase: str, criteria_statuses: Iterable[str]) -> bool:
+    """A case in sustainability closes once every sustainability criterion is sustained."""
+    statuses = list(criteria_statuses)
+    return phase == "sustainability" and bool(statuses) and all(s == "sustained" for s in statuses)
+
+
+def case_close_refusal(*, phase: str, current_level: int, reason: str) -> Refusal | None:
+    """A decision maker may close a case with a reason, once its scope is back at level 1."""
+    if phase == "closed":
+        return Refusal("case_closed", "This case is already closed.")
+    if current_level > 1:
+        return Refusal(
+            "case_still_escalated",
+            f"The scope is still at level {current_level}: a case closes only once its scope has returned to "
+            "routine arrangements (level 1).",
+        )
+    if not reason.strip():
+        return Refusal("reason_required", "Give the reason for closing the case.")
+    return None
+
+
+def criteria_overdue(*, decided_on: date, criteria: Iterable[tuple[str, date | None]], today: date) -> bool:
+    """Were the criteria for a decision not agreed within six weeks of it [002 §41]?
+
+    ``criteria`` are (status, agreed_on) pairs. Overdue when, after the deadline, there are
+    none or some are still only proposed, or when any was agreed after the deadline."""
+    due = criteria_agreement_due(decided_on)
+    rows = list(criteria)
+    if any(status != "proposed" and agreed_on and agreed_on > due for status, agreed_on in rows):
+        return True
+    if today <= due:
+        return False
+    return not rows or any(status == "proposed" for status, _agreed in rows)
+
+
+def request_overdue(*, due_on: date, responded_on: date | None, today: date) -> bool:
+    """A request for information not answered by its due date [002 §41: accurate and timely]."""
+    if responded_on is not None:
+        return responded_on > due_on
+    return today > due_on
+
+
 def driving_level(levels_by_scope_kind: Iterable[tuple[str, int]]) -> int:
     """The highest organisation-wide or domain/pillar level; services do not set it."""
     levels = [level for kind, level in levels_by_scope_kind if kind in ("organisation", "domain")]

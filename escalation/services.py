@@ -6,15 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from oversight import access
 from oversight.concurrency import lock_at_version, save_new_version
 from oversight.errors import ConflictError, OversightError
 
 from . import rules, selectors
-from .choices import DecisionStatus, ScopeKind
-from .models import Domain, EscalationDecision, EscalationStatus, scope_key
+from .choices import CasePhase, ConcernSource, ConcernStatus, CriterionStatus, DecisionStatus, ScopeKind
+from .models import (
+    Concern,
+    DeescalationCriterion,
+    Domain,
+    EscalationCase,
+    EscalationDecision,
+    EscalationStatus,
+    InformationRequest,
+    scope_key,
+)
 
 
 class RuleRefused(OversightError):
@@ -251,6 +260,7 @@ def decision_decide(
     current.authority = authority
     current.override_rationale = override_rationale.strip()
     current.legacy_override = legacy_override.strip()
+    current.case = _sync_case(decision=current, actor=actor)
     save_new_version(current, actor=actor, reason="Decided")
     _refresh_status(organisation_id=current.organisation_id, scope_key_value=current.scope_key, actor=actor)
     return current
@@ -354,7 +364,296 @@ def decision_supersede(
     correction.override_rationale = override_rationale.strip()
     correction._history_user = actor
     correction._change_reason = f"Supersedes decision {original.pk}"
+    correction.case = original.case
     correction.full_clean()
     correction.save()
     _refresh_status(organisation_id=original.organisation_id, scope_key_value=original.scope_key, actor=actor)
     return correction
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+def open_case(*, organisation_id: int, scope_key_value: str) -> EscalationCase | None:
+    return (
+        EscalationCase.objects.select_for_update()
+        .filter(organisation_id=organisation_id, scope_key=scope_key_value)
+        .exclude(phase=CasePhase.CLOSED)
+        .first()
+    )
+
+
+def _sync_case(*, decision: EscalationDecision, actor) -> EscalationCase | None:
+    """Open, move to sustainability or reactivate the scope's case, as the decided move requires."""
+    case = open_case(organisation_id=decision.organisation_id, scope_key_value=decision.scope_key)
+    step = rules.case_transition(phase=case.phase if case else None, to_level=decision.to_level)
+    if step == "open":
+        case = EscalationCase(
+            organisation_id=decision.organisation_id,
+            scope_kind=decision.scope_kind,
+            domain=decision.domain,
+            service_name=decision.service_name,
+            scope_key=decision.scope_key,
+            opened_on=decision.effective_from,
+            opened_by=actor,
+            opening_reason=decision.rationale,
+        )
+        case._history_user = actor
+        case.save()
+    elif step == "sustain":
+        case.phase = CasePhase.SUSTAINABILITY
+        case.sustainability_from = decision.effective_from
+        save_new_version(case, actor=actor, reason="Back at level 1: sustainability phase")
+    elif step == "reactivate":
+        case.phase = CasePhase.ACTIVE
+        case.sustainability_from = None
+        save_new_version(case, actor=actor, reason="Escalated again")
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *, actor, organisation, scope: Scope, reason: str, on: date, improvement_timeframe: str = ""
+) -> EscalationCase:
+    """Open a case by hand, for example for a level 1 letter of concern."""
+    access.require(actor, "escalation.case.open", organisation)
+    scope.validate()
+    _refuse(rules.holds_levels_refusal(holds_levels=organisation.holds_levels, organisation_name=organisation.name))
+    if not reason.strip():
+        raise OversightError("Say why the case is opened.", field="reason", code="reason_required")
+    if open_case(organisation_id=organisation.pk, scope_key_value=scope.key):
+        raise ConflictError("A case is already open for this organisation and scope.", code="case_already_open")
+    case = EscalationCase(
+        organisation=organisation,
+        scope_kind=scope.kind,
+        domain=scope.domain,
+        service_name=scope.service_name.strip(),
+        scope_key=scope.key,
+        opened_on=on,
+        opened_by=actor,
+        opening_reason=reason.strip(),
+        improvement_timeframe=improvement_timeframe,
+    )
+    case._history_user = actor
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: EscalationCase, expected_version: int, reason: str, on: date) -> EscalationCase:
+    """A decision maker closes a case whose scope is back at level 1, giving the reason."""
+    access.require(actor, "escalation.case.close", case)
+    current = lock_at_version(EscalationCase, pk=case.pk, expected_version=expected_version)
+    level = selectors.level_of(organisation_id=current.organisation_id, scope_key=current.scope_key, on=on)
+    _refuse(rules.case_close_refusal(phase=current.phase, current_level=level, reason=reason), field="reason")
+    return _close(current, actor=actor, reason=reason.strip(), on=on)
+
+
+def _close(case: EscalationCase, *, actor, reason: str, on: date) -> EscalationCase:
+    case.phase = CasePhase.CLOSED
+    case.closed_on = on
+    case.closed_by = actor
+    case.closing_reason = reason
+    return save_new_version(case, actor=actor, reason="Closed")
+
+
+# --- De-escalation and sustainability criteria ----------------------------------------------
+
+
+@transaction.atomic
+def criterion_propose(*, actor, case: EscalationCase, text: str, owner: str = "") -> DeescalationCriterion:
+    access.require(actor, "escalation.criteria.manage", case)
+    if not text.strip():
+        raise OversightError("Write the criterion.", field="text", code="text_required")
+    criterion = DeescalationCriterion(
+        organisation_id=case.organisation_id,
+        scope_kind=case.scope_kind,
+        domain=case.domain,
+        service_name=case.service_name,
+        scope_key=case.scope_key,
+        case=case,
+        decision=case.decisions.filter(status=DecisionStatus.DECIDED).order_by("-effective_from").first(),
+        text=text.strip(),
+        owner=owner,
+    )
+    criterion._history_user = actor
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_set_status(
+    *, actor, criterion: DeescalationCriterion, expected_version: int, status: str, on: date
+) -> DeescalationCriterion:
+    """Move a criterion on (proposed → agreed → in progress → met → sustained). A case in its
+    sustainability phase closes itself when every criterion is sustained."""
+    access.require(actor, "escalation.criteria.manage", criterion)
+    if status not in CriterionStatus.values:
+        raise OversightError(f"Unknown status “{status}”.", field="status", code="invalid_status")
+    current = lock_at_version(DeescalationCriterion, pk=criterion.pk, expected_version=expected_version)
+    current.status = status
+    if status != CriterionStatus.PROPOSED and current.agreed_on is None:
+        current.agreed_on = on
+    save_new_version(current, actor=actor, reason=f"Status: {status}")
+    if current.case_id:
+        case = EscalationCase.objects.select_for_update().get(pk=current.case_id)
+        statuses = case.criteria.values_list("status", flat=True)
+        if rules.case_closes_itself(phase=case.phase, criteria_statuses=statuses):
+            _close(case, actor=actor, reason="Every sustainability criterion is sustained.", on=on)
+    return current
+
+
+# --- Concerns ---------------------------------------------------------------------------------
+
+SOURCE_FOR_KIND = {
+    "inspectorate": ConcernSource.HIW,
+    "auditor": ConcernSource.AUDIT_WALES,
+    "citizen_voice": ConcernSource.LLAIS,
+}
+
+
+def _concern_source(actor, organisation) -> str:
+    p = access.principal(actor)
+    if p.is_member_of(organisation.pk):
+        return ConcernSource.SELF_REFERRAL
+    if p.has_role("wg_official", "wg_decision_maker", "wg_secretariat"):
+        return ConcernSource.WELSH_GOVERNMENT
+    if p.has_role("nhspi_analyst"):
+        return ConcernSource.NHS_PI
+    from organisations.models import Organisation
+
+    kinds = Organisation.objects.filter(pk__in=p.roles_by_organisation).values_list("kind", flat=True)
+    return next((SOURCE_FOR_KIND[k] for k in kinds if k in SOURCE_FOR_KIND), ConcernSource.WELSH_GOVERNMENT)
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    actor,
+    organisation,
+    title: str,
+    description: str,
+    on: date,
+    domain: Domain | None = None,
+    severity: str = "medium",
+) -> Concern:
+    """Raise a concern. An organisation's own staff raising one about it is a self-referral [002 §39]."""
+    access.require(actor, "escalation.concern.raise", organisation)
+    if not title.strip() or not description.strip():
+        raise OversightError(
+            "Give the concern a title and a description.", field="description", code="description_required"
+        )
+    concern = Concern(
+        organisation=organisation,
+        domain=domain,
+        source=_concern_source(actor, organisation),
+        severity=severity,
+        title=title.strip(),
+        description=description.strip(),
+        raised_by=actor,
+        raised_on=on,
+    )
+    concern._history_user = actor
+    concern.full_clean()
+    concern.save()
+    return concern
+
+
+def concern_raise_automated(
+    *,
+    organisation,
+    source_key: str,
+    title: str,
+    description: str,
+    on: date,
+    domain: Domain | None = None,
+    severity: str = "medium",
+) -> tuple[Concern, bool]:
+    """Raise a concern from an automated signal, at most once per ``source_key``."""
+    try:
+        with transaction.atomic():
+            concern = Concern.objects.create(
+                organisation=organisation,
+                domain=domain,
+                source=ConcernSource.AUTOMATED,
+                source_key=source_key,
+                severity=severity,
+                title=title,
+                description=description,
+                raised_on=on,
+            )
+    except IntegrityError:
+        return Concern.objects.get(source_key=source_key), False
+    return concern, True
+
+
+@transaction.atomic
+def concern_triage(
+    *, actor, concern: Concern, expected_version: int, case: EscalationCase | None = None, close_reason: str = ""
+) -> Concern:
+    """Triage a concern: link it to a case, close it with a reason, or mark it triaged."""
+    access.require(actor, "escalation.concern.triage", concern)
+    current = lock_at_version(Concern, pk=concern.pk, expected_version=expected_version)
+    if current.status in (ConcernStatus.CLOSED, ConcernStatus.LINKED):
+        raise ConflictError(f"This concern is already {current.get_status_display().lower()}.", code="concern_done")
+    if case is not None:
+        if case.organisation_id != current.organisation_id:
+            raise OversightError(
+                "A concern links only to a case of the same organisation.", field="case", code="case_other_organisation"
+            )
+        current.status, current.case = ConcernStatus.LINKED, case
+    elif close_reason.strip():
+        current.status, current.closed_reason = ConcernStatus.CLOSED, close_reason.strip()
+    else:
+        current.status = ConcernStatus.TRIAGED
+    return save_new_version(current, actor=actor, reason=f"Triage: {current.status}")
+
+
+# --- Requests for information ---------------------------------------------------------------
+
+
+@transaction.atomic
+def request_send(
+    *,
+    actor,
+    organisation,
+    question: str,
+    sent_on: date,
+    due_on: date,
+    addressee: str = "",
+    case: EscalationCase | None = None,
+) -> InformationRequest:
+    access.require(actor, "escalation.request.send", organisation)
+    if due_on < sent_on:
+        raise OversightError(
+            "The due date cannot be before the request is sent.", field="due_on", code="due_before_sent"
+        )
+    request = InformationRequest(
+        organisation=organisation,
+        case=case,
+        addressee=addressee.strip(),
+        question=question.strip(),
+        sent_on=sent_on,
+        due_on=due_on,
+        requested_by=actor,
+    )
+    request._history_user = actor
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_answer(
+    *, actor, request: InformationRequest, expected_version: int, response: str, on: date
+) -> InformationRequest:
+    """Record the answer: by the organisation's own staff, or by WG or NHS P&I for a third party."""
+    access.require(actor, "escalation.request.answer", request)
+    current = lock_at_version(InformationRequest, pk=request.pk, expected_version=expected_version)
+    if current.responded_on:
+        raise ConflictError("This request has already been answered.", code="already_answered")
+    if not response.strip():
+        raise OversightError("Write the response.", field="response", code="response_required")
+    current.response, current.responded_on, current.answered_by = response.strip(), on, actor
+    return save_new_version(current, actor=actor, reason="Answered")

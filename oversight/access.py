@@ -194,6 +194,20 @@ RULES: dict[str, Rule] = {
     "escalation.recommend": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
     "escalation.decide": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
     "escalation.notify": lambda p, obj: p.has_role(*WG_ROLES),
+    "escalation.case.open": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "escalation.case.close": lambda p, obj: p.has_role(Role.WG_DECISION_MAKER),
+    "escalation.criteria.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    # Anyone who sees an organisation may raise a concern about it; its own staff raising one
+    # is a self-referral [002 §39]; HIW, Audit Wales and Llais may raise one about any body.
+    "escalation.concern.raise": lambda p, obj: (
+        _sees(p, _organisation_id_of(obj)) or p.has_role(Role.TRIPARTITE_PARTNER)
+    ),
+    "escalation.concern.triage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "escalation.request.send": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "escalation.request.answer": lambda p, obj: (
+        p.has_role(*ESCALATION_DRAFTERS)
+        or (p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))
+    ),
 }
 
 
