@@ -223,13 +223,16 @@ def test_an_automated_signal_raises_one_concern_however_often_it_runs(world, fra
 
 def test_triage_links_a_concern_to_a_case_or_closes_it_with_a_reason(world, frameworks):
     move(world, 2, date(2026, 5, 4))
-    raise_ = lambda: services.concern_raise(
-        actor=world.personas["official"],
-        organisation=world.org_a,
-        title="t",  # noqa: E731
-        description="d",
-        on=date(2026, 5, 5),
-    )
+
+    def raise_():
+        return services.concern_raise(
+            actor=world.personas["official"],
+            organisation=world.org_a,
+            title="t",
+            description="d",
+            on=date(2026, 5, 5),
+        )
+
     concern = raise_()
     with pytest.raises(PermissionRefused):
         services.concern_triage(actor=world.personas["submitter_a"], concern=concern, expected_version=concern.version)
