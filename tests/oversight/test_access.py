@@ -105,6 +105,13 @@ ACTIONS = [
     "escalation.recommend",
     "escalation.decide",
     "escalation.notify",
+    "escalation.case.open",
+    "escalation.case.close",
+    "escalation.criteria.manage",
+    "escalation.concern.raise",
+    "escalation.concern.triage",
+    "escalation.request.send",
+    "escalation.request.answer",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -113,15 +120,17 @@ ACTIONS = [
 Y, N = True, False
 # fmt: off
 EXPECTED = {
-    # register private change m.view m.change a.view a.upload notif admin e.view draft recommend decide notify
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y],
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y],
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N],
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N],
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N],
+    # organisation: register private change; membership: view change; attachment: view upload; notification;
+    # admin; escalation: view draft recommend decide notify, case open close, criteria, concern raise triage,
+    # request send answer
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, N, N, Y],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, Y, N, N, N],
 }
 # fmt: on
 
