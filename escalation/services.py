@@ -88,8 +88,12 @@ def decision_draft(
     planned_on: date,
     effective_from: date | None = None,
     source: str = "",
+    legacy: bool = False,
 ) -> EscalationDecision:
-    """Draft a decision for ``scope``; its from-level is the scope's level now."""
+    """Draft a decision for ``scope``; its from-level is the scope's level now.
+
+    ``legacy`` (historical imports with a recorded override only) skips the check of the move,
+    which is made again, and recorded, when the decision is decided."""
     access.require(actor, "escalation.draft", organisation)
     scope.validate()
     _refuse(rules.holds_levels_refusal(holds_levels=organisation.holds_levels, organisation_name=organisation.name))
@@ -98,7 +102,10 @@ def decision_draft(
     era = selectors.era_on(planned_on)
     _check_scope_in_era(scope, era)
     from_level = selectors.level_of(organisation_id=organisation.pk, scope_key=scope.key)
-    _refuse(rules.transition_refusal(from_level=from_level, to_level=to_level, era=era.as_rules()), field="to_level")
+    if not legacy:
+        _refuse(
+            rules.transition_refusal(from_level=from_level, to_level=to_level, era=era.as_rules()), field="to_level"
+        )
     decision = EscalationDecision(
         organisation=organisation,
         scope_kind=scope.kind,

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django.http import Http404
@@ -19,7 +21,7 @@ OTHER_PARTIES = {"WG", "HIW", "AW", "LLAIS"}
 
 @pytest.mark.django_db
 def test_seed_reference_loads_the_15_nhs_organisations_and_4_other_parties():
-    call_command("seed_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_reference", stdout=io.StringIO())
     assert set(Organisation.objects.values_list("code", flat=True)) == NHS_CODES | OTHER_PARTIES
     assert Organisation.objects.filter(statutory=True).count() == 12
     assert Organisation.objects.get(code="JCC").hosted_by.code == "CTMUHB"
