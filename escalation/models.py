@@ -218,14 +218,6 @@ class EscalationCase(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closing_reason = models.TextField(_("why it was closed"), blank=True)
-    rescoped_from = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="rescoped_to",
-        help_text=_("The 2024 case this one continues under a 2026 pillar."),
-    )
 
     history = HistoricalRecords()
 
@@ -277,6 +269,14 @@ class EscalationDecision(ScopedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    rescoped_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescoped_to",
+        help_text=_("For a re-scoping entry at the 2026 cutover: the 2024 domain decision it carries over."),
+    )
     case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
 
     history = HistoricalRecords()
@@ -313,6 +313,12 @@ class EscalationStatus(ScopedModel):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     effective_from = models.DateField(_("since"))
     decision = models.ForeignKey(EscalationDecision, on_delete=models.PROTECT, related_name="+")
+    retired_on = models.DateField(
+        _("re-scoped on"),
+        null=True,
+        blank=True,
+        help_text=_("A 2024 domain scope carried over to a 2026 pillar at the cutover no longer counts from then."),
+    )
 
     history = HistoricalRecords()
 
