@@ -71,3 +71,25 @@ class Severity(models.TextChoices):
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
     CRITICAL = "critical", _("Critical")
+
+
+class PlanKind(models.TextChoices):
+    IMPROVEMENT = "improvement", _("Improvement or recovery plan (levels 2-3)")
+    TARGETED_SUPPORT = "targeted_support", _("Targeted support (levels 4-5)")
+
+
+class InterventionKind(models.TextChoices):
+    MENTORING = "mentoring", _("Mentoring for board or executive members")
+    INDEPENDENT_ADVISER = "independent_adviser", _("Independent adviser on the board")
+    EXTERNAL_REVIEW = "external_review", _("External review")
+    AUDIT_WALES_REVIEW = "audit_wales_review", _("Audit Wales review")
+    DIAGNOSTIC = "diagnostic", _("Diagnostic")
+    SUSPENSION = "suspension", _("Suspension of board members' powers (statutory)")
+    REMOVAL = "removal", _("Removal of board members (statutory)")
+    DIRECTION = "direction", _("Direction that another body perform a function (statutory)")
+
+
+class Rag(models.TextChoices):
+    RED = "red", _("Red")
+    AMBER = "amber", _("Amber")
+    GREEN = "green", _("Green")

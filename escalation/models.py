@@ -21,7 +21,10 @@ from .choices import (
     CriterionStatus,
     DecisionStatus,
     DomainKind,
+    InterventionKind,
     Level,
+    PlanKind,
+    Rag,
     ScopeKind,
     Severity,
 )
@@ -432,3 +435,102 @@ class InformationRequest(BaseModel):
 
     def __str__(self):
         return self.question[:80]
+
+
+class SupportPlan(BaseModel):
+    """An improvement or recovery plan (levels 2-3), or targeted support (levels 4-5) [002 §67-70]."""
+
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, related_name="support_plans")
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
+    started_on = models.DateField(_("started on"))
+    senior_responsible_officer = models.CharField(
+        _("senior responsible officer at the organisation"), max_length=200, blank=True
+    )
+    # The assessment of 002 §70.
+    risk_and_impact = models.TextField(_("degree of risk and potential impact"), blank=True)
+    understanding_of_drivers = models.TextField(_("how well the organisation understands the drivers"), blank=True)
+    leadership_and_governance = models.TextField(_("leadership, governance and maturity of improvement"), blank=True)
+    credibility_of_plans = models.TextField(_("capability and credibility of plans"), blank=True)
+    previous_support = models.TextField(_("support already given"), blank=True)
+    trajectory = models.TextField(_("delivery against the recovery trajectory"), blank=True)
+    criteria_summary = models.TextField(_("sustainability and de-escalation criteria agreed"), blank=True)
+
+    history = HistoricalRecords()
+    access_organisation_field = "case__organisation"
+
+    class Meta:
+        ordering = ["-started_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.case}"
+
+
+class SupportIntervention(BaseModel):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="interventions")
+    kind = models.CharField(_("intervention"), max_length=30, choices=InterventionKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    lead = models.CharField(_("lead"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    access_organisation_field = "plan__case__organisation"
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Milestone(BaseModel):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    rag = models.CharField(_("RAG"), max_length=5, choices=Rag.choices, default=Rag.AMBER)
+
+    history = HistoricalRecords()
+    access_organisation_field = "plan__case__organisation"
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self):
+        return self.title
+
+
+class MaturityArea(BaseModel):
+    """A row of the improvement programme's maturity matrix."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="maturity_areas")
+    name = models.CharField(_("area"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="maturity_area_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class MaturityScore(BaseModel):
+    area = models.ForeignKey(MaturityArea, on_delete=models.CASCADE, related_name="scores")
+    assessed_on = models.DateField(_("assessed on"))
+    score = models.PositiveSmallIntegerField(_("score (1-5)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "assessed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "assessed_on"], name="maturity_score_once_per_date"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="maturity_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.score} on {self.assessed_on}"

@@ -375,6 +375,42 @@ def request_overdue(*, due_on: date, responded_on: date | None, today: date) -> 
     return today > due_on
 
 
+# --- Support ---------------------------------------------------------------------------------
+
+STATUTORY_INTERVENTIONS = frozenset({"suspension", "removal", "direction"})
+PLAN_LEVELS = {"improvement": (2, 3), "targeted_support": (4, 5)}
+
+
+def plan_refusal(*, kind: str, level: int) -> Refusal | None:
+    """Improvement or recovery plans belong to levels 2-3 (002 Annex 1); targeted support to
+    levels 4 and 5 [002 §67]."""
+    low, high = PLAN_LEVELS[kind]
+    if low <= level <= high:
+        return None
+    if kind == "targeted_support":
+        what, where = "Targeted support applies at levels 4 and 5", "para 67"
+    else:
+        what, where = "An improvement or recovery plan belongs to levels 2 and 3", "Annex 1"
+    return Refusal("plan_not_for_this_level", f"{what}; the scope is at level {level} ({SOURCE_002}, {where}).")
+
+
+def intervention_refusal(*, kind: str, level: int) -> Refusal | None:
+    """Suspending or removing board members and Directions are special-measures powers [002 §64-65]."""
+    if kind in STATUTORY_INTERVENTIONS and level < 5:
+        return Refusal(
+            "statutory_power_needs_level_5",
+            f"This statutory intervention is for special measures (level 5); the scope is at level {level} "
+            f"({SOURCE_002}, paras 64-65).",
+        )
+    return None
+
+
+def maturity_score_refusal(score: int) -> Refusal | None:
+    if 1 <= score <= 5:
+        return None
+    return Refusal("score_out_of_range", f"A maturity score is from 1 to 5, not {score}.")
+
+
 def driving_level(levels_by_scope_kind: Iterable[tuple[str, int]]) -> int:
     """The highest organisation-wide or domain/pillar level; services do not set it."""
     levels = [level for kind, level in levels_by_scope_kind if kind in ("organisation", "domain")]

@@ -139,3 +139,20 @@ def system_overview(*, user, on: date, era: Era, region: str = "", kind: str = "
         for organisation in organisations
     ]
     return domains, rows
+
+
+@dataclass
+class MaturityMatrix:
+    dates: list
+    rows: list  # (area name, [score or None for each date])
+
+
+def maturity_matrix(*, plan) -> MaturityMatrix:
+    """Areas × assessment dates, for the table beside the progression chart. Two queries."""
+    areas = list(plan.maturity_areas.prefetch_related("scores"))
+    dates = sorted({score.assessed_on for area in areas for score in area.scores.all()})
+    rows = []
+    for area in areas:
+        by_date = {score.assessed_on: score.score for score in area.scores.all()}
+        rows.append((area.name, [by_date.get(d) for d in dates]))
+    return MaturityMatrix(dates=dates, rows=rows)

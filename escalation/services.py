@@ -22,6 +22,11 @@ from .models import (
     EscalationDecision,
     EscalationStatus,
     InformationRequest,
+    MaturityArea,
+    MaturityScore,
+    Milestone,
+    SupportIntervention,
+    SupportPlan,
     scope_key,
 )
 
@@ -664,3 +669,68 @@ def request_answer(
         raise OversightError("Write the response.", field="response", code="response_required")
     current.response, current.responded_on, current.answered_by = response.strip(), on, actor
     return save_new_version(current, actor=actor, reason="Answered")
+
+
+# --- Improvement plans and targeted support --------------------------------------------------
+
+
+def _case_level(case: EscalationCase, on: date) -> int:
+    return selectors.level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=on)
+
+
+@transaction.atomic
+def support_plan_create(*, actor, case: EscalationCase, kind: str, started_on: date, **assessment) -> SupportPlan:
+    """Start an improvement plan (levels 2-3) or targeted support (levels 4-5) for a case."""
+    access.require(actor, "escalation.support.manage", case)
+    _refuse(rules.plan_refusal(kind=kind, level=_case_level(case, started_on)), field="kind")
+    plan = SupportPlan(case=case, kind=kind, started_on=started_on, **assessment)
+    plan._history_user = actor
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def intervention_add(
+    *,
+    actor,
+    plan: SupportPlan,
+    kind: str,
+    lead: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    description: str = "",
+) -> SupportIntervention:
+    access.require(actor, "escalation.support.manage", plan)
+    _refuse(rules.intervention_refusal(kind=kind, level=_case_level(plan.case, starts_on)), field="kind")
+    intervention = SupportIntervention(
+        plan=plan, kind=kind, lead=lead, starts_on=starts_on, ends_on=ends_on, description=description
+    )
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def milestone_add(*, actor, plan: SupportPlan, title: str, owner: str, due_on: date, rag: str = "amber") -> Milestone:
+    access.require(actor, "escalation.support.manage", plan)
+    milestone = Milestone(plan=plan, title=title, owner=owner, due_on=due_on, rag=rag)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def maturity_score_record(
+    *, actor, plan: SupportPlan, area_name: str, assessed_on: date, score: int, note: str = ""
+) -> MaturityScore:
+    """Record one area's maturity score on a date; a second score for that date replaces the first."""
+    access.require(actor, "escalation.support.manage", plan)
+    _refuse(rules.maturity_score_refusal(score), field="score")
+    area, _created = MaturityArea.objects.get_or_create(
+        plan=plan, name=area_name.strip(), defaults={"order": plan.maturity_areas.count()}
+    )
+    record, _created = MaturityScore.objects.update_or_create(
+        area=area, assessed_on=assessed_on, defaults={"score": score, "note": note}
+    )
+    return record

@@ -204,6 +204,7 @@ RULES: dict[str, Rule] = {
     ),
     "escalation.concern.triage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
     "escalation.request.send": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "escalation.support.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
     "escalation.request.answer": lambda p, obj: (
         p.has_role(*ESCALATION_DRAFTERS)
         or (p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))
