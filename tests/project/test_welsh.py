@@ -32,3 +32,30 @@ def test_reference_data_uses_the_welsh_value_when_welsh_is_active(world):
     world.org_a.name_cy = ""
     with translation.override("cy"):
         assert world.org_a.display_name == world.org_a.name  # English where no Welsh is recorded
+
+
+def _catalogue_ids() -> set[str]:
+    ids, current, in_id = set(), [], False
+    for line in PO.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current, in_id = [line[6:].strip()[1:-1]], True
+        elif in_id and line.startswith('"'):
+            current.append(line.strip()[1:-1])
+        else:
+            if in_id:
+                ids.add("".join(current).replace('\\"', '"'))
+            in_id = False
+    return ids
+
+
+def test_every_translate_tag_in_the_templates_is_in_the_welsh_catalogue():
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    pattern = re.compile(r"""{%\s*translate\s+"([^"]+)"\s*%}|_\("([^"]+)"\)""")
+    ids = _catalogue_ids()
+    missing = set()
+    for template in templates.rglob("*.html"):
+        for match in pattern.finditer(template.read_text(encoding="utf-8")):
+            text = match.group(1) or match.group(2)
+            if text not in ids:
+                missing.add(f"{template.name}: {text}")
+    assert not missing, "Run `make messages` and translate:\n" + "\n".join(sorted(missing))
