@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 
-from .choices import DecisionStatus, Level, ScopeKind
-from .models import EscalationDecision
+from .choices import CasePhase, DecisionStatus, Level, ScopeKind
+from .models import EscalationCase, EscalationDecision
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -27,3 +27,18 @@ class DecisionFilter(django_filters.FilterSet):
     class Meta:
         model = EscalationDecision
         fields = ["organisation", "status", "scope_kind", "to_level", "decided_after", "decided_before"]
+
+
+class CaseFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(statutory=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Any organisation"),
+    )
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=CasePhase.choices, empty_label=_("Any phase"))
+    scope_kind = django_filters.ChoiceFilter(label=_("Scope"), choices=ScopeKind.choices, empty_label=_("Any scope"))
+
+    class Meta:
+        model = EscalationCase
+        fields = ["organisation", "phase", "scope_kind"]

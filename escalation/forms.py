@@ -80,3 +80,12 @@ class DecisionNotifyForm(VersionedForm):
 
 class DecisionWithdrawForm(VersionedForm):
     reason = forms.CharField(label=_("Why is it withdrawn?"), widget=forms.Textarea)
+
+
+class CriterionForm(forms.Form):
+    text = forms.CharField(label=_("Criterion"), widget=forms.Textarea)
+    owner = forms.CharField(label=_("Owner"), max_length=200, required=False)
+
+
+class CaseCloseForm(VersionedForm):
+    reason = forms.CharField(label=_("Why is the case closed?"), widget=forms.Textarea)

@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from oversight import access
 
 from . import rules
 from .choices import DecisionStatus
-from .models import DeescalationCriterion, Domain, Era, EscalationDecision, EscalationStatus, LevelDescription
+from .models import (
+    DeescalationCriterion,
+    Domain,
+    Era,
+    EscalationCase,
+    EscalationDecision,
+    EscalationStatus,
+    LevelDescription,
+    SupportPlan,
+)
 
 
 def era_on(on: date) -> Era:
@@ -156,3 +165,30 @@ def maturity_matrix(*, plan) -> MaturityMatrix:
         by_date = {score.assessed_on: score.score for score in area.scores.all()}
         rows.append((area.name, [by_date.get(d) for d in dates]))
     return MaturityMatrix(dates=dates, rows=rows)
+
+
+def case_list(*, user) -> QuerySet:
+    return access.restrict(
+        EscalationCase.objects.select_related("organisation", "domain", "domain__era"), user
+    ).order_by("-opened_on", "-pk")
+
+
+def case_detail(*, user, pk):
+    """A case with what its page shows, in a fixed number of queries."""
+    case = access.get_visible_or_404(
+        case_list(user=user).prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=EscalationDecision.objects.select_related("domain", "era", "decided_by").order_by(
+                    "effective_from", "created_at"
+                ),
+            ),
+            "criteria",
+            "concerns",
+            "requests",
+            Prefetch("support_plans", queryset=SupportPlan.objects.prefetch_related("interventions", "milestones")),
+        ),
+        user,
+        pk=pk,
+    )
+    return case

@@ -13,4 +13,8 @@ urlpatterns = [
     path("decisions/<int:pk>/decide/", views.decision_decide, name="decision-decide"),
     path("decisions/<int:pk>/notify/", views.decision_notify, name="decision-notify"),
     path("decisions/<int:pk>/withdraw/", views.decision_withdraw, name="decision-withdraw"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/criteria/", views.case_criterion_add, name="case-criterion-add"),
+    path("cases/<int:pk>/close/", views.case_close, name="case-close"),
 ]

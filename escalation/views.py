@@ -18,9 +18,11 @@ from oversight.forms import add_domain_error
 from oversight.views import OversightListView
 
 from . import rules, selectors, services
-from .choices import DecisionStatus, Level
-from .filters import DecisionFilter
+from .choices import CasePhase, DecisionStatus, Level
+from .filters import CaseFilter, DecisionFilter
 from .forms import (
+    CaseCloseForm,
+    CriterionForm,
     DecisionDecideForm,
     DecisionDraftForm,
     DecisionNotifyForm,
@@ -275,3 +277,105 @@ def decision_withdraw(request, pk):
     return _act(
         request, pk, name="withdraw", form_class=DecisionWithdrawForm, action=action, permission="escalation.recommend"
     )
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+class CaseListView(OversightListView):
+    filterset_class = CaseFilter
+    template_name = "escalation/case_list.html"
+    export_filename = "escalation-cases"
+    export_columns = [
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("Scope"), "scope_label"),
+        Column(gettext_lazy("Phase"), "get_phase_display"),
+        Column(gettext_lazy("Opened on"), "opened_on"),
+        Column(gettext_lazy("Improvement expected by"), "improvement_due_on"),
+        Column(gettext_lazy("Closed on"), "closed_on"),
+        Column(gettext_lazy("Why it was opened"), "opening_reason"),
+    ]
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+
+@login_required
+def case_detail(request, pk, failed=None):
+    """Everything about one case: its decisions, criteria with their deadlines, concerns,
+    requests, support and history."""
+    case = selectors.case_detail(user=request.user, pk=pk)
+    today = timezone.localdate()
+    decisions = list(case.decisions.all())
+    decided = [d for d in decisions if d.status == DecisionStatus.DECIDED]
+    criteria = list(case.criteria.all())
+    latest = decided[-1] if decided else None
+    forms = {}
+    if access.can(request.user, "escalation.criteria.manage", case) and case.phase != CasePhase.CLOSED:
+        forms["criterion"] = CriterionForm()
+    if access.can(request.user, "escalation.case.close", case) and case.phase != CasePhase.CLOSED:
+        forms["close"] = CaseCloseForm(initial={"version": case.version})
+    forms.update(failed or {})
+    plans = [(plan, selectors.maturity_matrix(plan=plan)) for plan in case.support_plans.all()]
+    context = {
+        "case": case,
+        "level": selectors.level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=today),
+        "decisions": decisions,
+        "criteria": criteria,
+        "criteria_due": rules.criteria_agreement_due(latest.decided_on) if latest else None,
+        "criteria_overdue": bool(latest)
+        and rules.criteria_overdue(
+            decided_on=latest.decided_on, criteria=[(c.status, c.agreed_on) for c in criteria], today=today
+        ),
+        "requests": [
+            (r, rules.request_overdue(due_on=r.due_on, responded_on=r.responded_on, today=today))
+            for r in case.requests.all()
+        ],
+        "concerns": case.concerns.all(),
+        "plans": plans,
+        "history": case.history.select_related("history_user").order_by("-history_date")[:50],
+        "forms": forms,
+    }
+    return render(request, "escalation/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_criterion_add(request, pk):
+    case = selectors.case_detail(user=request.user, pk=pk)
+    access.require(request.user, "escalation.criteria.manage", case)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.criterion_propose(
+                actor=request.user, case=case, text=form.cleaned_data["text"], owner=form.cleaned_data["owner"]
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The criterion has been added."))
+            return redirect("escalation:case-detail", pk=case.pk)
+    return case_detail(request, pk, failed={"criterion": form})
+
+
+@login_required
+@require_POST
+def case_close(request, pk):
+    case = selectors.case_detail(user=request.user, pk=pk)
+    access.require(request.user, "escalation.case.close", case)
+    form = CaseCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(
+                actor=request.user,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                on=timezone.localdate(),
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The case has been closed."))
+            return redirect("escalation:case-detail", pk=case.pk)
+    return case_detail(request, pk, failed={"close": form})

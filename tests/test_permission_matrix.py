@@ -166,6 +166,28 @@ MATRIX: list[Case] = [
     ),
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_a.pk]), PRIVATE_A_PAGE),
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_b.pk]), PRIVATE_B_PAGE),
+    Case("escalation:case-list", lambda w, o: reverse("escalation:case-list"), SIGNED_IN_PAGE),
+    Case(
+        "escalation:case-detail", lambda w, o: reverse("escalation:case-detail", args=[o["case_a"].pk]), PRIVATE_A_PAGE
+    ),
+    Case(
+        "escalation:case-detail", lambda w, o: reverse("escalation:case-detail", args=[o["case_b"].pk]), PRIVATE_B_PAGE
+    ),
+    Case(
+        "escalation:case-criterion-add",
+        lambda w, o: reverse("escalation:case-criterion-add", args=[o["case_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"text": "Financial plan approved", "owner": "Director of Finance"},
+    ),
+    Case(
+        "escalation:case-close",
+        lambda w, o: reverse("escalation:case-close", args=[o["case_a"].pk]),
+        # Only a decision maker may try; the scope is still at level 2, so the form explains why not (200).
+        row(302, 403, 200, 403, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["case_a"].version, "reason": "Done"},
+    ),
     # --- API ---
     Case("api:organisation-list", lambda w, o: reverse("api:organisation-list"), SIGNED_IN_API, api=True),
     Case(
@@ -357,10 +379,13 @@ def objects(world, frameworks):
             actor=analyst, organisation=organisation, scope=scope, to_level=level, rationale="Matrix", planned_on=day
         )
 
-    decided_a = draft(world.org_a, service, 2)
-    decided_a = services.decision_decide(
-        actor=decision_maker, decision=decided_a, expected_version=decided_a.version, decided_on=day
-    )
+    def decided(organisation):
+        decision = draft(organisation, service, 2)
+        return services.decision_decide(
+            actor=decision_maker, decision=decision, expected_version=decision.version, decided_on=day
+        )
+
+    decided_a, decided_b = decided(world.org_a), decided(world.org_b)
     admin = world.personas["admin"]
     a = attachment_create(
         actor=admin, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n% A's evidence\n"), organisation=world.org_a
@@ -376,6 +401,8 @@ def objects(world, frameworks):
         "draft_a": draft(world.org_a, whole, 2),
         "draft_b": draft(world.org_b, whole, 2),
         "decided_a": decided_a,
+        "case_a": decided_a.case,
+        "case_b": decided_b.case,
     }
 
 

@@ -134,3 +134,36 @@ def test_the_decision_export_lists_the_filtered_decisions(world, frameworks, cli
     response = client.get(reverse("escalation:decision-list"), {"to_level": "2", "export": "csv"})
     lines = response.content.decode().strip().splitlines()
     assert len(lines) == 1 + 2  # header and the two moves to level 2
+
+
+def test_the_case_page_makes_as_many_queries_at_ten_years_as_at_one(world, frameworks, client):
+    from escalation.models import EscalationCase
+
+    client.force_login(world.personas["official"])
+    history(world, world.org_a, 1, 2024)
+    case = EscalationCase.objects.filter(organisation=world.org_a, scope_key="organisation").get()
+    url = reverse("escalation:case-detail", args=[case.pk])
+    small, _ = queries(client, url, {})
+    # Nine more years of the same moves: each rise from level 1 reopens the case in sustainability.
+    history(world, world.org_a, 9, 2025)
+    assert case.decisions.count() == 20
+    large, response = queries(client, url, {})
+    assert small == large
+    assert "Maturity matrix" not in response.content.decode()
+    assert large <= 16
+
+
+def test_the_case_page_flags_criteria_not_agreed_within_six_weeks(world, frameworks, client):
+    import time_machine
+
+    from escalation.models import EscalationCase
+
+    history(world, world.org_a, 1, 2024)  # level 2 in March 2024, level 1 in September 2024
+    case = EscalationCase.objects.get(organisation=world.org_a, scope_key="organisation")
+    client.force_login(world.personas["official"])
+    with time_machine.travel(date(2024, 10, 10)):
+        page = client.get(reverse("escalation:case-detail", args=[case.pk])).content.decode()
+    assert "six weeks after the decision" not in page
+    with time_machine.travel(date(2024, 10, 15)):
+        page = client.get(reverse("escalation:case-detail", args=[case.pk])).content.decode()
+    assert "The criteria were due to be agreed by 14 October 2024" in page
