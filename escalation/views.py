@@ -313,13 +313,14 @@ def case_detail(request, pk, failed=None):
     forms = {}
     if access.can(request.user, "escalation.criteria.manage", case) and case.phase != CasePhase.CLOSED:
         forms["criterion"] = CriterionForm()
-    if access.can(request.user, "escalation.case.close", case) and case.phase != CasePhase.CLOSED:
+    level = selectors.level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=today)
+    if access.can(request.user, "escalation.case.close", case) and case.phase != CasePhase.CLOSED and level == 1:
         forms["close"] = CaseCloseForm(initial={"version": case.version})
     forms.update(failed or {})
     plans = [(plan, selectors.maturity_matrix(plan=plan)) for plan in case.support_plans.all()]
     context = {
         "case": case,
-        "level": selectors.level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=today),
+        "level": level,
         "decisions": decisions,
         "criteria": criteria,
         "criteria_due": rules.criteria_agreement_due(latest.decided_on) if latest else None,
