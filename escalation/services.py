@@ -9,7 +9,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from oversight import access
-from oversight.concurrency import lock_at_version, save_new_version
+from oversight.concurrency import create_recorded, lock_at_version, save_new_version
 from oversight.errors import ConflictError, OversightError
 
 from . import rules, selectors
@@ -126,9 +126,7 @@ def decision_draft(
         effective_from=effective_from,
         source=source,
     )
-    decision._history_user = actor
-    decision.full_clean()
-    decision.save()
+    create_recorded(decision, actor=actor)
     return decision
 
 
@@ -374,11 +372,8 @@ def decision_supersede(
     correction.minister_decided_on = minister_decided_on
     correction.authority = authority
     correction.override_rationale = override_rationale.strip()
-    correction._history_user = actor
-    correction._change_reason = f"Supersedes decision {original.pk}"
     correction.case = original.case
-    correction.full_clean()
-    correction.save()
+    create_recorded(correction, actor=actor, reason=f"Supersedes decision {original.pk}")
     _refresh_status(organisation_id=original.organisation_id, scope_key_value=original.scope_key, actor=actor)
     return correction
 
@@ -410,8 +405,7 @@ def _sync_case(*, decision: EscalationDecision, actor) -> EscalationCase | None:
             opened_by=actor,
             opening_reason=decision.rationale,
         )
-        case._history_user = actor
-        case.save()
+        create_recorded(case, actor=actor)
     elif step == "sustain":
         case.phase = CasePhase.SUSTAINABILITY
         case.sustainability_from = decision.effective_from
@@ -446,9 +440,7 @@ def case_open(
         opening_reason=reason.strip(),
         improvement_timeframe=improvement_timeframe,
     )
-    case._history_user = actor
-    case.full_clean()
-    case.save()
+    create_recorded(case, actor=actor)
     return case
 
 
@@ -489,8 +481,7 @@ def criterion_propose(*, actor, case: EscalationCase, text: str, owner: str = ""
         text=text.strip(),
         owner=owner,
     )
-    criterion._history_user = actor
-    criterion.save()
+    create_recorded(criterion, actor=actor)
     return criterion
 
 
@@ -566,9 +557,7 @@ def concern_raise(
         raised_by=actor,
         raised_on=on,
     )
-    concern._history_user = actor
-    concern.full_clean()
-    concern.save()
+    create_recorded(concern, actor=actor)
     return concern
 
 
@@ -650,9 +639,7 @@ def request_send(
         due_on=due_on,
         requested_by=actor,
     )
-    request._history_user = actor
-    request.full_clean()
-    request.save()
+    create_recorded(request, actor=actor)
     return request
 
 
@@ -684,9 +671,7 @@ def support_plan_create(*, actor, case: EscalationCase, kind: str, started_on: d
     access.require(actor, "escalation.support.manage", case)
     _refuse(rules.plan_refusal(kind=kind, level=_case_level(case, started_on)), field="kind")
     plan = SupportPlan(case=case, kind=kind, started_on=started_on, **assessment)
-    plan._history_user = actor
-    plan.full_clean()
-    plan.save()
+    create_recorded(plan, actor=actor)
     return plan
 
 

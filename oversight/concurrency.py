@@ -43,3 +43,14 @@ def save_new_version(obj: Model, *, actor=None, reason: str = "", update_fields:
     obj.full_clean(validate_unique=True, validate_constraints=True)
     obj.save(update_fields=update_fields)
     return obj
+
+
+def create_recorded(obj: Model, *, actor=None, reason: str = "") -> Model:
+    """Validate and insert a new record, its history saying who created it and why."""
+    if actor is not None:
+        obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+    return obj
