@@ -93,3 +93,18 @@ class Rag(models.TextChoices):
     RED = "red", _("Red")
     AMBER = "amber", _("Amber")
     GREEN = "green", _("Green")
+
+
+class IntelligenceKind(models.TextChoices):
+    HIW_INSPECTION = "hiw_inspection", _("HIW inspection")
+    AUDIT_WALES_REVIEW = "audit_wales_review", _("Audit Wales review")
+    STRUCTURED_ASSESSMENT = "structured_assessment", _("Audit Wales structured assessment")
+    LLAIS_REPORT = "llais_report", _("Llais report")
+    NQMS_SIGNAL = "nqms_signal", _("NQMS patient-safety signal")
+    OTHER = "other", _("Other intelligence")
+
+
+class Recommendation(models.TextChoices):
+    MAINTAIN = "maintain", _("Maintain")
+    ESCALATE = "escalate", _("Escalate")
+    DEESCALATE = "de-escalate", _("De-escalate")

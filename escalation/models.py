@@ -21,10 +21,12 @@ from .choices import (
     CriterionStatus,
     DecisionStatus,
     DomainKind,
+    IntelligenceKind,
     InterventionKind,
     Level,
     PlanKind,
     Rag,
+    Recommendation,
     ScopeKind,
     Severity,
 )
@@ -534,3 +536,77 @@ class MaturityScore(BaseModel):
 
     def __str__(self):
         return f"{self.area}: {self.score} on {self.assessed_on}"
+
+
+class IntelligenceItem(BaseModel):
+    """Intelligence about an organisation from HIW, Audit Wales, Llais, NQMS or WG [002 §28, §40].
+
+    Seen by Welsh Government and NHS P&I, by the body that added it, and by the other
+    tripartite partners once WG shares it; never by the organisation's own users."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=IntelligenceKind.choices)
+    dated = models.DateField(_("date"))
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    summary = models.TextField(_("summary"))
+    rag = models.CharField(_("RAG"), max_length=5, choices=Rag.choices)
+    shared_with_partners = models.BooleanField(_("shared with the tripartite partners"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-dated", "-created_at"]
+        verbose_name = _("intelligence item")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.dated}"
+
+
+class TripartiteRound(BaseModel):
+    """A tripartite round: WG, HIW and Audit Wales share views on every organisation [002 §37, §50]."""
+
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    participants = models.ManyToManyField("organisations.Organisation", related_name="+", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return self.title
+
+
+class TripartiteView(BaseModel):
+    """The shared view on one organisation and domain, and its recommendation."""
+
+    round = models.ForeignKey(TripartiteRound, on_delete=models.CASCADE, related_name="views")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    shared_view = models.TextField(_("shared view"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    recommended_level = models.PositiveSmallIntegerField(_("to level"), choices=Level.choices, null=True, blank=True)
+    decision = models.OneToOneField(
+        EscalationDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="tripartite_view"
+    )
+
+    history = HistoricalRecords()
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["round", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation", "domain"], name="tripartite_view_unique"),
+            models.CheckConstraint(
+                condition=Q(recommendation="maintain") | Q(recommended_level__isnull=False),
+                name="tripartite_move_has_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.organisation.short_name}"

@@ -192,3 +192,18 @@ def case_detail(*, user, pk):
         pk=pk,
     )
     return case
+
+
+def intelligence_list(*, user, organisation=None) -> QuerySet:
+    from .models import IntelligenceItem
+
+    queryset = access.restrict_intelligence(
+        IntelligenceItem.objects.select_related("organisation", "body", "domain"), user
+    )
+    return queryset.filter(organisation=organisation) if organisation is not None else queryset
+
+
+def tripartite_round_list(*, user) -> QuerySet:
+    from .models import TripartiteRound
+
+    return access.restrict_tripartite_rounds(TripartiteRound.objects.prefetch_related("participants"), user)

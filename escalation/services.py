@@ -22,11 +22,14 @@ from .models import (
     EscalationDecision,
     EscalationStatus,
     InformationRequest,
+    IntelligenceItem,
     MaturityArea,
     MaturityScore,
     Milestone,
     SupportIntervention,
     SupportPlan,
+    TripartiteRound,
+    TripartiteView,
     scope_key,
 )
 
@@ -719,3 +722,91 @@ def maturity_score_record(
         area=area, assessed_on=assessed_on, defaults={"score": score, "note": note}
     )
     return record
+
+
+# --- Intelligence and tripartite rounds ------------------------------------------------------
+
+
+@transaction.atomic
+def intelligence_add(
+    *, actor, organisation, body, kind: str, dated: date, summary: str, rag: str, domain: Domain | None = None
+) -> IntelligenceItem:
+    """Record intelligence from a body; a tripartite partner records its own body's only."""
+    item = IntelligenceItem(
+        organisation=organisation,
+        body=body,
+        kind=kind,
+        dated=dated,
+        summary=summary.strip(),
+        rag=rag,
+        domain=domain,
+        created_by=actor,
+    )
+    access.require(actor, "escalation.intelligence.add", item)
+    return create_recorded(item, actor=actor)
+
+
+@transaction.atomic
+def intelligence_share(*, actor, item: IntelligenceItem, expected_version: int) -> IntelligenceItem:
+    """Welsh Government shares an item with the tripartite partners."""
+    access.require(actor, "escalation.intelligence.share", item)
+    current = lock_at_version(IntelligenceItem, pk=item.pk, expected_version=expected_version)
+    current.shared_with_partners = True
+    return save_new_version(current, actor=actor, reason="Shared with the tripartite partners")
+
+
+@transaction.atomic
+def tripartite_round_create(*, actor, held_on: date, title: str, participants=()) -> TripartiteRound:
+    access.require(actor, "escalation.tripartite.manage")
+    round_ = create_recorded(TripartiteRound(held_on=held_on, title=title.strip()), actor=actor)
+    round_.participants.set(participants)
+    return round_
+
+
+@transaction.atomic
+def tripartite_view_record(
+    *,
+    actor,
+    round_: TripartiteRound,
+    organisation,
+    shared_view: str,
+    recommendation: str,
+    recommended_level: int | None = None,
+    domain: Domain | None = None,
+) -> TripartiteView:
+    access.require(actor, "escalation.tripartite.manage")
+    if recommendation != "maintain" and recommended_level is None:
+        raise OversightError("Give the level the round recommends.", field="recommended_level", code="level_required")
+    view = TripartiteView(
+        round=round_,
+        organisation=organisation,
+        domain=domain,
+        shared_view=shared_view.strip(),
+        recommendation=recommendation,
+        recommended_level=recommended_level,
+    )
+    return create_recorded(view, actor=actor)
+
+
+@transaction.atomic
+def tripartite_view_start_decision(*, actor, view: TripartiteView, planned_on: date) -> EscalationDecision:
+    """Start a draft decision from a round's recommendation, citing the round as evidence."""
+    if view.decision_id:
+        raise ConflictError("A decision has already been started from this recommendation.", code="already_started")
+    if view.recommendation == "maintain":
+        raise OversightError(
+            "The round recommends maintaining the level: there is no move to draft.", code="nothing_to_draft"
+        )
+    scope = Scope("domain", view.domain) if view.domain else Scope("organisation")
+    decision = decision_draft(
+        actor=actor,
+        organisation=view.organisation,
+        scope=scope,
+        to_level=view.recommended_level,
+        rationale=view.shared_view,
+        evidence=f"Tripartite round: {view.round.title} ({view.round.held_on:%d %B %Y})",
+        planned_on=planned_on,
+    )
+    view.decision = decision
+    view.save(update_fields=["decision"])
+    return decision

@@ -145,6 +145,29 @@ def is_visible(user, obj) -> bool:
     return can_see_organisation(user, organisation_id)
 
 
+def restrict_intelligence(queryset: QuerySet, user) -> QuerySet:
+    """Intelligence items the user may see: all for WG and NHS P&I; for a tripartite partner,
+    its own body's items and what WG has shared; none for an organisation's own users."""
+    p = principal(user)
+    if p.sees_all_organisations:
+        return queryset
+    if p.has_role(Role.TRIPARTITE_PARTNER):
+        from django.db.models import Q
+
+        return queryset.filter(Q(body_id__in=list(p.roles_by_organisation)) | Q(shared_with_partners=True))
+    return queryset.none()
+
+
+def restrict_tripartite_rounds(queryset: QuerySet, user) -> QuerySet:
+    """Every round for WG and NHS P&I; for a tripartite partner, the rounds its body took part in."""
+    p = principal(user)
+    if p.sees_all_organisations:
+        return queryset
+    if p.has_role(Role.TRIPARTITE_PARTNER):
+        return queryset.filter(participants__in=list(p.roles_by_organisation)).distinct()
+    return queryset.none()
+
+
 def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
     """The object, if it exists and the user may see it; otherwise 404 either way."""
     try:
@@ -205,6 +228,13 @@ RULES: dict[str, Rule] = {
     "escalation.concern.triage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
     "escalation.request.send": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
     "escalation.support.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    # Tripartite partners add intelligence from their own body; WG and NHS P&I from anyone's.
+    "escalation.intelligence.add": lambda p, obj: (
+        p.has_role(*ESCALATION_DRAFTERS)
+        or (p.has_role(Role.TRIPARTITE_PARTNER) and p.is_member_of(getattr(obj, "body_id", None)))
+    ),
+    "escalation.intelligence.share": lambda p, obj: p.has_role(*WG_ROLES),
+    "escalation.tripartite.manage": lambda p, obj: p.has_role(*WG_ROLES),
     "escalation.request.answer": lambda p, obj: (
         p.has_role(*ESCALATION_DRAFTERS)
         or (p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))

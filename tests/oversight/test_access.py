@@ -113,6 +113,9 @@ ACTIONS = [
     "escalation.request.send",
     "escalation.request.answer",
     "escalation.support.manage",
+    "escalation.intelligence.add",
+    "escalation.intelligence.share",
+    "escalation.tripartite.manage",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -123,15 +126,15 @@ Y, N = True, False
 EXPECTED = {
     # organisation: register private change; membership: view change; attachment: view upload; notification;
     # admin; escalation: view draft recommend decide notify, case open close, criteria, concern raise triage,
-    # request send answer, support plans
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y],
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y],
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, N, N, Y, N],
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N],
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, Y, N, N, N, N],
+    # request send answer, support plans, intelligence add share, tripartite
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, N, N],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, N, N, Y, N, N, N, N],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
 }
 # fmt: on
 
