@@ -411,6 +411,18 @@ def maturity_score_refusal(score: int) -> Refusal | None:
     return Refusal("score_out_of_range", f"A maturity score is from 1 to 5, not {score}.")
 
 
+LEADERSHIP_DOMAINS = {"2026": ("leadership",), "2024": ("governance", "leadership")}
+
+
+def leadership_domains_to_show(*, scope_kind: str, domain_kind: str | None, era: str) -> tuple[str, ...]:
+    """Leadership "may trigger or amplify" escalation in the pillars [001 §9]: a pillar (or
+    2024 domain) decision shows the organisation's leadership level and open leadership
+    concerns. Returns the domain codes to show, or () for none."""
+    if scope_kind != "domain" or domain_kind in (None, "foundation"):
+        return ()
+    return LEADERSHIP_DOMAINS.get(era, ())
+
+
 def driving_level(levels_by_scope_kind: Iterable[tuple[str, int]]) -> int:
     """The highest organisation-wide or domain/pillar level; services do not set it."""
     levels = [level for kind, level in levels_by_scope_kind if kind in ("organisation", "domain")]

@@ -207,3 +207,35 @@ def tripartite_round_list(*, user) -> QuerySet:
     from .models import TripartiteRound
 
     return access.restrict_tripartite_rounds(TripartiteRound.objects.prefetch_related("participants"), user)
+
+
+@dataclass
+class LeadershipContext:
+    levels: list  # (domain, level)
+    concerns: list
+
+
+def leadership_context(*, user, decision) -> LeadershipContext | None:
+    """The organisation's Leadership (Well-led) levels and open leadership concerns, shown beside
+    a pillar decision [001 §9]. None when the decision is not about a pillar or domain."""
+    from .models import Concern
+
+    codes = rules.leadership_domains_to_show(
+        scope_kind=decision.scope_kind,
+        domain_kind=decision.domain.kind if decision.domain_id else None,
+        era=decision.era.code,
+    )
+    if not codes:
+        return None
+    domains = list(Domain.objects.filter(era=decision.era, code__in=codes).order_by("order"))
+    on = decision.decided_on or decision.effective_from or decision.created_at.date()
+    levels = [
+        (domain, level_of(organisation_id=decision.organisation_id, scope_key=f"domain:{domain.pk}", on=on))
+        for domain in domains
+    ]
+    concerns = list(
+        Concern.objects.filter(organisation_id=decision.organisation_id, domain__in=domains)
+        .exclude(status="closed")
+        .order_by("-raised_on")
+    )
+    return LeadershipContext(levels=levels, concerns=concerns)

@@ -193,6 +193,7 @@ def decision_detail(request, pk, failed=None):
         "criteria_due": rules.criteria_agreement_due(decision.decided_on) if decided else None,
         "history": decision.history.select_related("history_user").order_by("-history_date")[:50],
         "forms": forms,
+        "leadership": selectors.leadership_context(user=request.user, decision=decision),
     }
     return render(request, "escalation/decision_detail.html", context)
 

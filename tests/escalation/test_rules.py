@@ -287,3 +287,17 @@ def test_no_era_before_the_earliest_is_an_error():
 )
 def test_the_driving_level(levels, driving):
     assert rules.driving_level(levels) == driving
+
+
+@pytest.mark.parametrize(
+    ("scope_kind", "domain_kind", "era", "shown"),
+    [
+        ("domain", "pillar", "2026", ("leadership",)),
+        ("domain", "foundation", "2026", ()),  # the leadership decision itself
+        ("domain", "domain", "2024", ("governance", "leadership")),
+        ("organisation", None, "2026", ()),
+        ("service", None, "2026", ()),
+    ],
+)
+def test_leadership_is_shown_beside_pillar_decisions(scope_kind, domain_kind, era, shown):
+    assert rules.leadership_domains_to_show(scope_kind=scope_kind, domain_kind=domain_kind, era=era) == shown

@@ -167,3 +167,47 @@ def test_the_case_page_flags_criteria_not_agreed_within_six_weeks(world, framewo
     with time_machine.travel(date(2024, 10, 15)):
         page = client.get(reverse("escalation:case-detail", args=[case.pk])).content.decode()
     assert "The criteria were due to be agreed by 14 October 2024" in page
+
+
+def test_a_pillar_decision_shows_the_leadership_level_and_open_leadership_concerns(world, frameworks, client):
+    from escalation.models import Domain
+
+    leadership = Domain.objects.get(era__code="2026", code="leadership")
+    finance = Domain.objects.get(era__code="2026", code="finance")
+    lead = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=services.Scope("domain", leadership),
+        to_level=2,
+        rationale="Board cohesion",
+        planned_on=date(2026, 5, 4),
+    )
+    services.decision_decide(
+        actor=world.personas["decision_maker"],
+        decision=lead,
+        expected_version=lead.version,
+        decided_on=date(2026, 5, 4),
+    )
+    services.concern_raise(
+        actor=world.personas["official"],
+        organisation=world.org_a,
+        domain=leadership,
+        title="Speaking-up cases rising",
+        description="d",
+        on=date(2026, 5, 20),
+    )
+    pillar = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=services.Scope("domain", finance),
+        to_level=3,
+        rationale="Deficit",
+        planned_on=date(2026, 6, 1),
+    )
+    client.force_login(world.personas["decision_maker"])
+    page = client.get(reverse("escalation:decision-detail", args=[pillar.pk])).content.decode()
+    assert "Leadership concerns may trigger or amplify escalation" in page
+    assert "Speaking-up cases rising" in page
+    assert 'app-level--2">2</span>' in page
+    whole = client.get(reverse("escalation:decision-detail", args=[lead.pk])).content.decode()
+    assert "may trigger or amplify" not in whole  # the leadership decision itself shows no panel
