@@ -239,3 +239,35 @@ def leadership_context(*, user, decision) -> LeadershipContext | None:
         .order_by("-raised_on")
     )
     return LeadershipContext(levels=levels, concerns=concerns)
+
+
+@dataclass
+class OrganisationEscalation:
+    levels: list  # statuses annotated with level_on (today)
+    decisions: list
+    open_cases: list
+    requests: list  # (request, overdue)
+
+
+def organisation_escalation(*, user, organisation, on: date) -> OrganisationEscalation:
+    """One organisation's levels by scope, decision timeline, open cases and requests due.
+    A fixed number of queries however long its history."""
+    from .models import InformationRequest
+
+    levels = [s for s in levels_as_at(user=user, on=on).filter(organisation=organisation) if s.level_on is not None]
+    decisions = list(
+        effective_decisions()
+        .filter(organisation=organisation)
+        .select_related("domain", "era")
+        .order_by("effective_from", "created_at")
+    )
+    open_cases = list(
+        case_list(user=user).filter(organisation=organisation).exclude(phase="closed").order_by("opened_on")
+    )
+    requests = [
+        (r, rules.request_overdue(due_on=r.due_on, responded_on=r.responded_on, today=on))
+        for r in access.restrict(InformationRequest.objects.filter(organisation=organisation), user).filter(
+            responded_on__isnull=True
+        )
+    ]
+    return OrganisationEscalation(levels=levels, decisions=decisions, open_cases=open_cases, requests=requests)

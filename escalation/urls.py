@@ -17,4 +17,5 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/criteria/", views.case_criterion_add, name="case-criterion-add"),
     path("cases/<int:pk>/close/", views.case_close, name="case-close"),
+    path("organisations/<int:pk>/", views.organisation_escalation, name="organisation"),
 ]

@@ -381,3 +381,22 @@ def case_close(request, pk):
             messages.success(request, _("The case has been closed."))
             return redirect("escalation:case-detail", pk=case.pk)
     return case_detail(request, pk, failed={"close": form})
+
+
+@login_required
+def organisation_escalation(request, pk):
+    """An organisation's escalation: levels by scope, the decision timeline, open cases and
+    requests due. Also served as a panel on the organisation's page (htmx)."""
+    from organisations.selectors import organisation_private_get
+
+    organisation = organisation_private_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    data = selectors.organisation_escalation(user=request.user, organisation=organisation, on=today)
+    template = (
+        "escalation/partials/_organisation_escalation.html"
+        if request.htmx
+        else "escalation/organisation_escalation.html"
+    )
+    return render(
+        request, template, {"organisation": organisation, "data": data, "today": today, "levels": Level.choices}
+    )

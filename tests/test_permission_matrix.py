@@ -167,6 +167,8 @@ MATRIX: list[Case] = [
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_a.pk]), PRIVATE_A_PAGE),
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_b.pk]), PRIVATE_B_PAGE),
     Case("escalation:case-list", lambda w, o: reverse("escalation:case-list"), SIGNED_IN_PAGE),
+    Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_a.pk]), PRIVATE_A_PAGE),
+    Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_b.pk]), PRIVATE_B_PAGE),
     Case(
         "escalation:case-detail", lambda w, o: reverse("escalation:case-detail", args=[o["case_a"].pk]), PRIVATE_A_PAGE
     ),

@@ -211,3 +211,19 @@ def test_a_pillar_decision_shows_the_leadership_level_and_open_leadership_concer
     assert 'app-level--2">2</span>' in page
     whole = client.get(reverse("escalation:decision-detail", args=[lead.pk])).content.decode()
     assert "may trigger or amplify" not in whole  # the leadership decision itself shows no panel
+
+
+def test_the_organisation_escalation_page_and_its_panel(world, frameworks, client):
+    history(world, world.org_a, 1, 2024)
+    client.force_login(world.personas["submitter_a"])
+    url = reverse("escalation:organisation", args=[world.org_a.pk])
+    small, _ = queries(client, url, {})
+    history(world, world.org_a, 9, 2025)
+    large, response = queries(client, url, {})
+    assert small == large
+    page = response.content.decode()
+    assert "Decision timeline" in page and "Maternity and neonatal services" in page
+    panel = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in panel and "Escalation history" in panel
+    detail = client.get(reverse("organisations:detail", args=[world.org_a.pk])).content.decode()
+    assert f'hx-get="{url}"' in detail
