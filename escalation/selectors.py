@@ -271,3 +271,21 @@ def organisation_escalation(*, user, organisation, on: date) -> OrganisationEsca
         )
     ]
     return OrganisationEscalation(levels=levels, decisions=decisions, open_cases=open_cases, requests=requests)
+
+
+def concern_list(*, user) -> QuerySet:
+    from .models import Concern
+
+    return access.restrict(Concern.objects.select_related("organisation", "domain"), user).order_by("-raised_on")
+
+
+def request_list(*, user) -> QuerySet:
+    from .models import InformationRequest
+
+    return access.restrict(InformationRequest.objects.select_related("organisation"), user).order_by("due_on")
+
+
+def criterion_list(*, user) -> QuerySet:
+    return access.restrict(
+        DeescalationCriterion.objects.select_related("organisation", "domain", "domain__era"), user
+    ).order_by("organisation__name", "scope_key", "created_at")

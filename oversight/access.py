@@ -134,11 +134,25 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{lookup: ids})
 
 
+def _intelligence_visible(p: Principal, obj) -> bool:
+    if p.sees_all_organisations:
+        return True
+    return p.has_role(Role.TRIPARTITE_PARTNER) and (p.is_member_of(obj.body_id) or obj.shared_with_partners)
+
+
+# Models whose visibility is not simply "whoever sees its organisation".
+VISIBILITY = {"escalation.intelligenceitem": _intelligence_visible}
+
+
 def is_visible(user, obj) -> bool:
     """May the user see that this object exists? Register entries (``access_public = True``)
-    are seen by every signed-in user; everything else by those who see its organisation."""
+    are seen by every signed-in user; intelligence by WG, NHS P&I and the partners it is
+    from or shared with; everything else by those who see its organisation."""
     if getattr(type(obj), "access_public", False):
         return principal(user).authenticated
+    special = VISIBILITY.get(obj._meta.label_lower)
+    if special is not None:
+        return special(principal(user), obj)
     organisation_id = _organisation_id_of(obj)
     if organisation_id is None:
         return principal(user).sees_all_organisations
@@ -146,8 +160,9 @@ def is_visible(user, obj) -> bool:
 
 
 def restrict_intelligence(queryset: QuerySet, user) -> QuerySet:
-    """Intelligence items the user may see: all for WG and NHS P&I; for a tripartite partner,
-    its own body's items and what WG has shared; none for an organisation's own users."""
+    """Intelligence items the user may see (the query form of ``_intelligence_visible``): all
+    for WG and NHS P&I; for a tripartite partner, its own body's items and what WG has shared;
+    none for an organisation's own users."""
     p = principal(user)
     if p.sees_all_organisations:
         return queryset

@@ -228,7 +228,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"EscalationLevelEnum": "escalation.choices.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "EscalationLevelEnum": "escalation.choices.Level",
+        "DecisionStatusEnum": "escalation.choices.DecisionStatus",
+        "CriterionStatusEnum": "escalation.choices.CriterionStatus",
+        "CasePhaseEnum": "escalation.choices.CasePhase",
+        "ConcernStatusEnum": "escalation.choices.ConcernStatus",
+        "OrganisationKindEnum": "organisations.choices.OrganisationKind",
+        "IntelligenceKindEnum": "escalation.choices.IntelligenceKind",
+        "DomainKindEnum": "escalation.choices.DomainKind",
+    },
 }
 
 # --- Production safeguards --------------------------------------------------------------

@@ -328,6 +328,128 @@ MATRIX: list[Case] = [
         data=lambda w, o, p: {"to_level": 3, "rationale": "Recorded in error", "decided_on": "2026-11-03"},
         api=True,
     ),
+    Case("api:escalation-case-list", lambda w, o: reverse("api:escalation-case-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:escalation-case-detail",
+        lambda w, o: reverse("api:escalation-case-detail", args=[o["case_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-case-detail",
+        lambda w, o: reverse("api:escalation-case-detail", args=[o["case_b"].pk]),
+        PRIVATE_B_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-criterion-list", lambda w, o: reverse("api:escalation-criterion-list"), SIGNED_IN_API, api=True
+    ),
+    Case(
+        "api:escalation-criterion-list",
+        lambda w, o: reverse("api:escalation-criterion-list"),
+        row(401, 201, 201, 201, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"case": o["case_a"].pk, "text": "Plan approved"},
+        api=True,
+    ),
+    Case(
+        "api:escalation-criterion-detail",
+        lambda w, o: reverse("api:escalation-criterion-detail", args=[o["criterion_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-criterion-set-status",
+        lambda w, o: reverse("api:escalation-criterion-set-status", args=[o["criterion_a"].pk]),
+        row(401, 200, 200, 200, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["criterion_a"].version, "status": "agreed", "on": "2026-11-10"},
+        api=True,
+    ),
+    Case("api:escalation-concern-list", lambda w, o: reverse("api:escalation-concern-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:escalation-concern-list",
+        lambda w, o: reverse("api:escalation-concern-list"),
+        # Organisation A's own staff raise it as a self-referral; B's may not raise one about A.
+        row(401, 201, 201, 201, 201, 403, 201, 201),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "title": "t", "description": "d", "on": "2026-11-10"},
+        api=True,
+    ),
+    Case(
+        "api:escalation-concern-detail",
+        lambda w, o: reverse("api:escalation-concern-detail", args=[o["concern_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-concern-triage",
+        lambda w, o: reverse("api:escalation-concern-triage", args=[o["concern_a"].pk]),
+        row(401, 200, 200, 200, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["concern_a"].version},
+        api=True,
+    ),
+    Case("api:escalation-request-list", lambda w, o: reverse("api:escalation-request-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:escalation-request-list",
+        lambda w, o: reverse("api:escalation-request-list"),
+        row(401, 201, 201, 201, 403, 403, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "question": "q", "sent_on": "2026-11-10", "due_on": "2026-11-24"},
+        api=True,
+    ),
+    Case(
+        "api:escalation-request-detail",
+        lambda w, o: reverse("api:escalation-request-detail", args=[o["request_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-request-answer",
+        lambda w, o: reverse("api:escalation-request-answer", args=[o["request_a"].pk]),
+        row(401, 200, 200, 200, 200, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["request_a"].version, "response": "Attached", "on": "2026-11-12"},
+        api=True,
+    ),
+    Case(
+        "api:escalation-intelligence-list",
+        lambda w, o: reverse("api:escalation-intelligence-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-intelligence-list",
+        lambda w, o: reverse("api:escalation-intelligence-list"),
+        # Only WG, NHS P&I and the body itself (HIW) add HIW's intelligence.
+        row(401, 201, 201, 201, 404, 404, 201, 403),
+        method="post",
+        data=lambda w, o, p: {
+            "organisation": "ORGA",
+            "body": "HIW",
+            "kind": "hiw_inspection",
+            "dated": "2026-11-01",
+            "summary": "s",
+            "rag": "amber",
+        },
+        api=True,
+    ),
+    Case(
+        "api:escalation-intelligence-detail",
+        lambda w, o: reverse("api:escalation-intelligence-detail", args=[o["intelligence_a"].pk]),
+        # Never the organisation's own staff; HIW sees its own item.
+        row(401, 200, 200, 200, 404, 404, 200, 200),
+        api=True,
+    ),
+    Case(
+        "api:escalation-intelligence-share",
+        lambda w, o: reverse("api:escalation-intelligence-share", args=[o["intelligence_a"].pk]),
+        row(401, 200, 200, 403, 404, 404, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["intelligence_a"].version},
+        api=True,
+    ),
     Case("schema", lambda w, o: reverse("schema"), SIGNED_IN_API, api=True),
     Case("api-docs", lambda w, o: reverse("api-docs"), everyone(200, 401), api=True),
     Case("admin:index", lambda w, o: reverse("admin:index"), row(302, 302, 302, 302, 302, 302, 302, 200)),
@@ -405,6 +527,22 @@ def objects(world, frameworks):
         "decided_a": decided_a,
         "case_a": decided_a.case,
         "case_b": decided_b.case,
+        "criterion_a": services.criterion_propose(actor=analyst, case=decided_a.case, text="Plan approved"),
+        "concern_a": services.concern_raise(
+            actor=analyst, organisation=world.org_a, title="t", description="d", on=day
+        ),
+        "request_a": services.request_send(
+            actor=analyst, organisation=world.org_a, question="q", sent_on=day, due_on=date(2026, 11, 30)
+        ),
+        "intelligence_a": services.intelligence_add(
+            actor=world.personas["partner"],
+            organisation=world.org_a,
+            body=world.hiw,
+            kind="hiw_inspection",
+            dated=day,
+            summary="s",
+            rag="red",
+        ),
     }
 
 

@@ -2,8 +2,17 @@ from rest_framework import serializers
 
 from organisations.models import Organisation
 
-from ..choices import Level, ScopeKind
-from ..models import Domain, EscalationDecision, EscalationStatus
+from ..choices import CriterionStatus, IntelligenceKind, Level, Rag, ScopeKind, Severity
+from ..models import (
+    Concern,
+    DeescalationCriterion,
+    Domain,
+    EscalationCase,
+    EscalationDecision,
+    EscalationStatus,
+    InformationRequest,
+    IntelligenceItem,
+)
 
 
 class ScopeFields(serializers.Serializer):
@@ -121,3 +130,143 @@ class SupersedeSerializer(serializers.Serializer):
 class AsAtQuerySerializer(serializers.Serializer):
     as_at = serializers.DateField(required=False)
     organisation = serializers.CharField(required=False)
+
+
+class CaseSerializer(ScopeFields, serializers.ModelSerializer):
+    class Meta:
+        model = EscalationCase
+        fields = [
+            "id",
+            "organisation",
+            "scope_kind",
+            "domain",
+            "service_name",
+            "scope",
+            "phase",
+            "opened_on",
+            "opening_reason",
+            "improvement_timeframe",
+            "improvement_due_on",
+            "sustainability_from",
+            "closed_on",
+            "closing_reason",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class CriterionSerializer(ScopeFields, serializers.ModelSerializer):
+    class Meta:
+        model = DeescalationCriterion
+        fields = ["id", "organisation", "scope", "case", "decision", "text", "owner", "status", "agreed_on", "version"]
+        read_only_fields = fields
+
+
+class CriterionProposeSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    text = serializers.CharField()
+    owner = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CriterionStatusSerializer(VersionSerializer):
+    status = serializers.ChoiceField(choices=CriterionStatus.choices)
+    on = serializers.DateField()
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id",
+            "organisation",
+            "domain",
+            "source",
+            "source_key",
+            "severity",
+            "title",
+            "description",
+            "status",
+            "case",
+            "closed_reason",
+            "raised_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ConcernRaiseSerializer(serializers.Serializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices, default="medium")
+    on = serializers.DateField()
+
+
+class ConcernTriageSerializer(VersionSerializer):
+    case = serializers.IntegerField(required=False, allow_null=True)
+    close_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = InformationRequest
+        fields = [
+            "id",
+            "organisation",
+            "case",
+            "addressee",
+            "question",
+            "sent_on",
+            "due_on",
+            "response",
+            "responded_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class RequestSendSerializer(serializers.Serializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    question = serializers.CharField()
+    sent_on = serializers.DateField()
+    due_on = serializers.DateField()
+    addressee = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestAnswerSerializer(VersionSerializer):
+    response = serializers.CharField()
+    on = serializers.DateField()
+
+
+class IntelligenceSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+    body = serializers.CharField(source="body.code", read_only=True)
+
+    class Meta:
+        model = IntelligenceItem
+        fields = [
+            "id",
+            "organisation",
+            "body",
+            "kind",
+            "dated",
+            "domain",
+            "summary",
+            "rag",
+            "shared_with_partners",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class IntelligenceAddSerializer(serializers.Serializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    body = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    kind = serializers.ChoiceField(choices=IntelligenceKind.choices)
+    dated = serializers.DateField()
+    summary = serializers.CharField()
+    rag = serializers.ChoiceField(choices=Rag.choices)

@@ -1,9 +1,22 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import DecisionViewSet, LevelViewSet
+from .views import (
+    CaseViewSet,
+    ConcernViewSet,
+    CriterionViewSet,
+    DecisionViewSet,
+    IntelligenceViewSet,
+    LevelViewSet,
+    RequestViewSet,
+)
 
 router = SimpleRouter()
 router.register("escalation/levels", LevelViewSet, basename="escalation-level")
 router.register("escalation/decisions", DecisionViewSet, basename="escalation-decision")
+router.register("escalation/cases", CaseViewSet, basename="escalation-case")
+router.register("escalation/criteria", CriterionViewSet, basename="escalation-criterion")
+router.register("escalation/concerns", ConcernViewSet, basename="escalation-concern")
+router.register("escalation/requests", RequestViewSet, basename="escalation-request")
+router.register("escalation/intelligence", IntelligenceViewSet, basename="escalation-intelligence")
 
 urlpatterns = router.urls

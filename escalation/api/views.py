@@ -143,3 +143,144 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             override_rationale=data.get("override_rationale", ""),
         )
         return self._respond(correction, status.HTTP_201_CREATED)
+
+
+class _ActionMixin:
+    def _valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Escalation cases the caller may see."""
+
+    serializer_class = s.CaseSerializer
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+
+class CriterionViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """De-escalation and sustainability criteria. Create proposes one; ``status/`` moves it on."""
+
+    serializer_class = s.CriterionSerializer
+
+    def get_queryset(self):
+        return selectors.criterion_list(user=self.request.user)
+
+    @extend_schema(request=s.CriterionProposeSerializer, responses={201: s.CriterionSerializer})
+    def create(self, request):
+        data = self._valid(s.CriterionProposeSerializer)
+        case = access.get_visible_or_404(selectors.case_list(user=request.user), request.user, pk=data["case"])
+        criterion = services.criterion_propose(actor=request.user, case=case, text=data["text"], owner=data["owner"])
+        return Response(s.CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CriterionStatusSerializer, responses=s.CriterionSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        data = self._valid(s.CriterionStatusSerializer)
+        criterion = services.criterion_set_status(
+            actor=request.user,
+            criterion=self.get_object(),
+            expected_version=data["version"],
+            status=data["status"],
+            on=data["on"],
+        )
+        return Response(s.CriterionSerializer(criterion).data)
+
+
+class ConcernViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Concerns. Create raises one (an organisation's own staff: a self-referral); ``triage/`` links
+    it to a case, closes it with a reason, or marks it triaged."""
+
+    serializer_class = s.ConcernSerializer
+
+    def get_queryset(self):
+        return selectors.concern_list(user=self.request.user)
+
+    @extend_schema(request=s.ConcernRaiseSerializer, responses={201: s.ConcernSerializer})
+    def create(self, request):
+        data = self._valid(s.ConcernRaiseSerializer)
+        concern = services.concern_raise(
+            actor=request.user,
+            organisation=data["organisation"],
+            title=data["title"],
+            description=data["description"],
+            severity=data["severity"],
+            on=data["on"],
+        )
+        return Response(s.ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ConcernTriageSerializer, responses=s.ConcernSerializer)
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        data = self._valid(s.ConcernTriageSerializer)
+        case = None
+        if data.get("case"):
+            case = access.get_visible_or_404(selectors.case_list(user=request.user), request.user, pk=data["case"])
+        concern = services.concern_triage(
+            actor=request.user,
+            concern=self.get_object(),
+            expected_version=data["version"],
+            case=case,
+            close_reason=data["close_reason"],
+        )
+        return Response(s.ConcernSerializer(concern).data)
+
+
+class RequestViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests for information. Create sends one; ``answer/`` records the response."""
+
+    serializer_class = s.RequestSerializer
+
+    def get_queryset(self):
+        return selectors.request_list(user=self.request.user)
+
+    @extend_schema(request=s.RequestSendSerializer, responses={201: s.RequestSerializer})
+    def create(self, request):
+        data = self._valid(s.RequestSendSerializer)
+        sent = services.request_send(
+            actor=request.user,
+            organisation=data["organisation"],
+            question=data["question"],
+            sent_on=data["sent_on"],
+            due_on=data["due_on"],
+            addressee=data["addressee"],
+        )
+        return Response(s.RequestSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RequestAnswerSerializer, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = self._valid(s.RequestAnswerSerializer)
+        answered = services.request_answer(
+            actor=request.user,
+            request=self.get_object(),
+            expected_version=data["version"],
+            response=data["response"],
+            on=data["on"],
+        )
+        return Response(s.RequestSerializer(answered).data)
+
+
+class IntelligenceViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tripartite intelligence. Create adds an item; ``share/`` shares it with the partners (WG)."""
+
+    serializer_class = s.IntelligenceSerializer
+
+    def get_queryset(self):
+        return selectors.intelligence_list(user=self.request.user)
+
+    @extend_schema(request=s.IntelligenceAddSerializer, responses={201: s.IntelligenceSerializer})
+    def create(self, request):
+        data = self._valid(s.IntelligenceAddSerializer)
+        item = services.intelligence_add(actor=request.user, **data)
+        return Response(s.IntelligenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VersionSerializer, responses=s.IntelligenceSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        data = self._valid(s.VersionSerializer)
+        item = services.intelligence_share(actor=request.user, item=self.get_object(), expected_version=data["version"])
+        return Response(s.IntelligenceSerializer(item).data)
