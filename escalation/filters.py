@@ -2,9 +2,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from oversight.forms import YesNoAny
 
-from .choices import CasePhase, DecisionStatus, Level, ScopeKind
-from .models import EscalationCase, EscalationDecision
+from .choices import CasePhase, ConcernSource, ConcernStatus, DecisionStatus, Level, ScopeKind, Severity
+from .models import Concern, EscalationCase, EscalationDecision, InformationRequest
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -42,3 +43,35 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = EscalationCase
         fields = ["organisation", "phase", "scope_kind"]
+
+
+class ConcernFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(statutory=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Any organisation"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ConcernStatus.choices, empty_label=_("Any status"))
+    source = django_filters.ChoiceFilter(label=_("Raised by"), choices=ConcernSource.choices, empty_label=_("Anyone"))
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=_("Any severity"))
+
+    class Meta:
+        model = Concern
+        fields = ["organisation", "status", "source", "severity"]
+
+
+class RequestFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(statutory=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Any organisation"),
+    )
+    answered = django_filters.BooleanFilter(
+        label=_("Answered"), field_name="responded_on", lookup_expr="isnull", exclude=True, widget=YesNoAny
+    )
+
+    class Meta:
+        model = InformationRequest
+        fields = ["organisation", "answered"]

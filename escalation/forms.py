@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import VersionedForm
 
-from .choices import Level, ScopeKind
+from .choices import Level, ScopeKind, Severity
 from .models import Domain
 
 
@@ -89,3 +89,19 @@ class CriterionForm(forms.Form):
 
 class CaseCloseForm(VersionedForm):
     reason = forms.CharField(label=_("Why is the case closed?"), widget=forms.Textarea)
+
+
+class ConcernRaiseForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("What is the concern?"),
+        widget=forms.Textarea,
+        help_text=_("What has happened or may happen, its effect on patients or services, and what is being done."),
+    )
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations

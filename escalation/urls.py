@@ -18,4 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/criteria/", views.case_criterion_add, name="case-criterion-add"),
     path("cases/<int:pk>/close/", views.case_close, name="case-close"),
     path("organisations/<int:pk>/", views.organisation_escalation, name="organisation"),
+    path("concerns/", views.ConcernListView.as_view(), name="concern-list"),
+    path("concerns/new/", views.concern_raise, name="concern-raise"),
+    path("requests/", views.RequestListView.as_view(), name="request-list"),
 ]

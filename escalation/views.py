@@ -19,9 +19,10 @@ from oversight.views import OversightListView
 
 from . import rules, selectors, services
 from .choices import CasePhase, DecisionStatus, Level
-from .filters import CaseFilter, DecisionFilter
+from .filters import CaseFilter, ConcernFilter, DecisionFilter, RequestFilter
 from .forms import (
     CaseCloseForm,
+    ConcernRaiseForm,
     CriterionForm,
     DecisionDecideForm,
     DecisionDraftForm,
@@ -400,3 +401,84 @@ def organisation_escalation(request, pk):
     return render(
         request, template, {"organisation": organisation, "data": data, "today": today, "levels": Level.choices}
     )
+
+
+# --- Concerns and requests --------------------------------------------------------------------
+
+
+class ConcernListView(OversightListView):
+    """Concerns, newest first: the triage queue for WG and NHS P&I."""
+
+    filterset_class = ConcernFilter
+    template_name = "escalation/concern_list.html"
+    export_filename = "concerns"
+    export_columns = [
+        Column(gettext_lazy("Raised on"), "raised_on"),
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("Title"), "title"),
+        Column(gettext_lazy("Raised by"), "get_source_display"),
+        Column(gettext_lazy("Severity"), "get_severity_display"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Description"), "description"),
+    ]
+
+    def get_queryset(self):
+        return selectors.concern_list(user=self.request.user)
+
+
+@login_required
+def concern_raise(request):
+    """Raise a concern. An organisation's own staff raise concerns about it: a self-referral."""
+    from organisations.models import Organisation
+
+    organisations = access.permitted(
+        Organisation.objects.filter(statutory=True, active=True).order_by("name"),
+        request.user,
+        "escalation.concern.raise",
+    )
+    if not organisations.exists():
+        access.require(request.user, "escalation.concern.raise", None)
+    form = ConcernRaiseForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.concern_raise(
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                description=data["description"],
+                severity=data["severity"],
+                on=timezone.localdate(),
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The concern has been raised."))
+            return redirect("escalation:concern-list")
+    return render(request, "escalation/concern_form.html", {"form": form})
+
+
+class RequestListView(OversightListView):
+    filterset_class = RequestFilter
+    template_name = "escalation/request_list.html"
+    export_filename = "requests-for-information"
+    export_columns = [
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("Addressed to"), "addressee"),
+        Column(gettext_lazy("Question"), "question"),
+        Column(gettext_lazy("Sent on"), "sent_on"),
+        Column(gettext_lazy("Due on"), "due_on"),
+        Column(gettext_lazy("Answered on"), "responded_on"),
+    ]
+
+    def get_queryset(self):
+        return selectors.request_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [
+            (r, rules.request_overdue(due_on=r.due_on, responded_on=r.responded_on, today=today))
+            for r in context["object_list"]
+        ]
+        return context

@@ -1,17 +1,13 @@
 """Filters shared by the registry's list pages and its API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.forms import YesNoAny
+
 from .choices import OrganisationKind, Role
 from .models import Membership, Organisation, Region
-
-
-class YesNoAny(forms.Select):
-    def __init__(self, attrs=None):
-        super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
 class OrganisationFilter(django_filters.FilterSet):

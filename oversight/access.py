@@ -265,6 +265,11 @@ def can(user, action: str, obj=None) -> bool:
     return bool(rule(principal(user), obj))
 
 
+def permitted(queryset: QuerySet, user, action: str) -> QuerySet:
+    """The objects of a small queryset (such as the register) on which the user may act."""
+    return queryset.filter(pk__in=[obj.pk for obj in queryset if can(user, action, obj)])
+
+
 def require(user, action: str, obj=None) -> None:
     """Raise unless the user may perform the action.
 

@@ -38,3 +38,10 @@ class BooleanChoiceField(forms.TypedChoiceField):
             widget=forms.RadioSelect,
             **kwargs,
         )
+
+
+class YesNoAny(forms.Select):
+    """A filter's yes/no choice, with "Any" for no filter."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])

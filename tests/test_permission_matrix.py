@@ -167,6 +167,23 @@ MATRIX: list[Case] = [
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_a.pk]), PRIVATE_A_PAGE),
     Case("organisations:history", lambda w, o: reverse("organisations:history", args=[w.org_b.pk]), PRIVATE_B_PAGE),
     Case("escalation:case-list", lambda w, o: reverse("escalation:case-list"), SIGNED_IN_PAGE),
+    Case("escalation:concern-list", lambda w, o: reverse("escalation:concern-list"), SIGNED_IN_PAGE),
+    Case("escalation:concern-list", lambda w, o: reverse("escalation:concern-list") + "?export=csv", SIGNED_IN_PAGE),
+    Case("escalation:concern-raise", lambda w, o: reverse("escalation:concern-raise"), SIGNED_IN_PAGE),
+    Case(
+        "escalation:concern-raise",
+        lambda w, o: reverse("escalation:concern-raise"),
+        # B's submitter may only choose B: A is not an option, so the form comes back (200).
+        row(302, 302, 302, 302, 302, 200, 302, 302),
+        method="post",
+        data=lambda w, o, p: {
+            "organisation": w.org_a.pk,
+            "title": "Rota gaps",
+            "description": "d",
+            "severity": "high",
+        },
+    ),
+    Case("escalation:request-list", lambda w, o: reverse("escalation:request-list"), SIGNED_IN_PAGE),
     Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_a.pk]), PRIVATE_A_PAGE),
     Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_b.pk]), PRIVATE_B_PAGE),
     Case(

@@ -44,7 +44,20 @@ def queries(client, url, params):
 
 @pytest.mark.parametrize(
     "name",
-    ["escalation:overview", "escalation:decision-list", "api:escalation-decision-list", "api:escalation-level-list"],
+    [
+        "escalation:overview",
+        "escalation:decision-list",
+        "escalation:case-list",
+        "escalation:concern-list",
+        "escalation:request-list",
+        "api:escalation-decision-list",
+        "api:escalation-level-list",
+        "api:escalation-case-list",
+        "api:escalation-concern-list",
+        "api:escalation-request-list",
+        "api:escalation-criterion-list",
+        "api:escalation-intelligence-list",
+    ],
 )
 def test_the_overview_and_decision_list_make_as_many_queries_at_ten_years_as_at_one(world, frameworks, client, name):
     client.force_login(world.personas["official"])
@@ -227,3 +240,29 @@ def test_the_organisation_escalation_page_and_its_panel(world, frameworks, clien
     assert "<html" not in panel and "Escalation history" in panel
     detail = client.get(reverse("organisations:detail", args=[world.org_a.pk])).content.decode()
     assert f'hx-get="{url}"' in detail
+
+
+def test_an_organisation_user_raises_a_concern_through_the_page_as_a_self_referral(world, frameworks, client):
+    from escalation.models import Concern
+
+    services.concern_raise(
+        actor=world.personas["official"],
+        organisation=world.org_b,
+        title="B's private matter",
+        description="d",
+        on=date(2026, 5, 1),
+    )
+    client.force_login(world.personas["submitter_a"])
+    form = client.get(reverse("escalation:concern-raise")).content.decode()
+    assert world.org_a.name in form and world.org_b.name not in form
+    response = client.post(
+        reverse("escalation:concern-raise"),
+        {"organisation": world.org_a.pk, "title": "Theatre staffing", "description": "Rota gaps", "severity": "high"},
+    )
+    assert response.status_code == 302
+    concern = Concern.objects.get(title="Theatre staffing")
+    assert concern.source == "self_referral"
+    listing = client.get(reverse("escalation:concern-list")).content.decode()
+    assert "Theatre staffing" in listing and "private matter" not in listing
+    export = client.get(reverse("escalation:concern-list"), {"export": "csv"}).content.decode()
+    assert "Theatre staffing" in export and "private matter" not in export
