@@ -438,7 +438,9 @@ def concern_raise(request):
     )
     if not organisations.exists():
         access.require(request.user, "escalation.concern.raise", None)
-    form = ConcernRaiseForm(request.POST or None, organisations=organisations)
+    only = list(organisations[:2])
+    initial = {"organisation": only[0].pk} if len(only) == 1 else {}
+    form = ConcernRaiseForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
