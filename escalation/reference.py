@@ -59,7 +59,9 @@ def seed(*, overwrite: bool = False) -> SeedReport:
         domains[(row["era"], row["code"])] = upsert(
             Domain,
             lookup={"era": eras[row["era"]], "code": row["code"]},
-            values={k: row.get(k, "") for k in ("kind", "order", "name", "name_cy", "summary", "reference")},
+            values={
+                k: row.get(k, "") for k in ("kind", "order", "name", "name_cy", "summary", "summary_cy", "reference")
+            },
             report=report,
             label=f"domain {row['era']}/{row['code']}",
             overwrite=overwrite,
@@ -78,16 +80,17 @@ def seed(*, overwrite: bool = False) -> SeedReport:
             LevelDescription,
             lookup={"level": row["level"], "valid_from": _date(row["valid_from"])},
             values={
-                k: row[k]
-                for k in (
+                k: row.get(k, "")
+                for base in (
                     "description",
                     "wg_expectations",
                     "organisation_expectations",
                     "escalation_criteria",
                     "deescalation_criteria",
-                    "reference",
                 )
-            },
+                for k in (base, f"{base}_cy")
+            }
+            | {"reference": row["reference"]},
             report=report,
             label=f"level {row['level']}",
             overwrite=overwrite,

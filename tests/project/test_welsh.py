@@ -59,3 +59,16 @@ def test_every_translate_tag_in_the_templates_is_in_the_welsh_catalogue():
             if text not in ids:
                 missing.add(f"{template.name}: {text}")
     assert not missing, "Run `make messages` and translate:\n" + "\n".join(sorted(missing))
+
+
+def test_the_annex_1_summaries_and_areas_of_enquiry_are_held_in_welsh(db):
+    from escalation import reference
+    from escalation.models import Domain, LevelDescription
+
+    reference.seed()
+    special = LevelDescription.objects.get(level=5)
+    with translation.override("cy"):
+        assert special.display_description == special.description_cy != special.description
+        assert special.display_deescalation_criteria == special.deescalation_criteria_cy
+    assert not Domain.objects.filter(summary_cy="").exists()
+    assert not LevelDescription.objects.filter(wg_expectations_cy="").exists()
