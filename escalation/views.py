@@ -18,7 +18,7 @@ from oversight.forms import add_domain_error
 from oversight.views import OversightListView
 
 from . import rules, selectors, services
-from .choices import CasePhase, DecisionStatus, Level
+from .choices import Authority, CasePhase, DecisionStatus, Level
 from .filters import CaseFilter, ConcernFilter, DecisionFilter, RequestFilter
 from .forms import (
     CaseCloseForm,
@@ -188,7 +188,7 @@ def decision_detail(request, pk, failed=None):
     context = {
         "decision": decision,
         "level_description": selectors.level_description(level=decision.to_level, on=decision.decided_on or today),
-        "authority": rules.AUTHORITY_NAMES.get(authority, authority),
+        "authority": dict(Authority.choices).get(authority, authority),
         "notification_overdue": decided
         and rules.notification_overdue(decided_on=decision.decided_on, notified_on=decision.notified_on, today=today),
         "criteria_due": rules.criteria_agreement_due(decision.decided_on) if decided else None,
