@@ -512,7 +512,11 @@ def criterion_set_status(
 
 # --- Concerns ---------------------------------------------------------------------------------
 
-SOURCE_FOR_KIND = {
+# A concern's source follows the standing of whoever raises it [002 §28, §39].
+SOURCE_FOR_STANDING = {
+    "member": ConcernSource.SELF_REFERRAL,
+    "wg": ConcernSource.WELSH_GOVERNMENT,
+    "nhspi": ConcernSource.NHS_PI,
     "inspectorate": ConcernSource.HIW,
     "auditor": ConcernSource.AUDIT_WALES,
     "citizen_voice": ConcernSource.LLAIS,
@@ -520,17 +524,7 @@ SOURCE_FOR_KIND = {
 
 
 def _concern_source(actor, organisation) -> str:
-    p = access.principal(actor)
-    if p.is_member_of(organisation.pk):
-        return ConcernSource.SELF_REFERRAL
-    if p.has_role("wg_official", "wg_decision_maker", "wg_secretariat"):
-        return ConcernSource.WELSH_GOVERNMENT
-    if p.has_role("nhspi_analyst"):
-        return ConcernSource.NHS_PI
-    from organisations.models import Organisation
-
-    kinds = Organisation.objects.filter(pk__in=p.roles_by_organisation).values_list("kind", flat=True)
-    return next((SOURCE_FOR_KIND[k] for k in kinds if k in SOURCE_FOR_KIND), ConcernSource.WELSH_GOVERNMENT)
+    return SOURCE_FOR_STANDING.get(access.standing(actor, organisation), ConcernSource.WELSH_GOVERNMENT)
 
 
 @transaction.atomic

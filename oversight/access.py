@@ -283,6 +283,25 @@ def require(user, action: str, obj=None) -> None:
     raise PermissionRefused("You do not have permission to do that.", code="permission_denied")
 
 
+def standing(user, organisation) -> str:
+    """In what capacity the user acts about an organisation: "member" (its own staff), "wg",
+    "nhspi", or the kind of their partner body ("inspectorate", "auditor", "citizen_voice")."""
+    p = principal(user)
+    if p.is_member_of(organisation.pk):
+        return "member"
+    if p.has_role(*WG_ROLES):
+        return "wg"
+    if p.has_role(Role.NHSPI_ANALYST):
+        return "nhspi"
+    from organisations.models import Organisation
+
+    kinds = set(Organisation.objects.filter(pk__in=list(p.roles_by_organisation)).values_list("kind", flat=True))
+    for kind in ("inspectorate", "auditor", "citizen_voice"):
+        if kind in kinds:
+            return kind
+    return "wg" if p.sees_all_organisations else "other"
+
+
 def navigation_for(user) -> dict[str, bool]:
     """Which sections the layout's navigation shows to this user."""
     p = principal(user)
