@@ -4,8 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import YesNoAny
 
-from .choices import CasePhase, ConcernSource, ConcernStatus, DecisionStatus, Level, ScopeKind, Severity
-from .models import Concern, EscalationCase, EscalationDecision, InformationRequest
+from .choices import (
+    CasePhase,
+    ConcernSource,
+    ConcernStatus,
+    DecisionStatus,
+    IntelligenceKind,
+    Level,
+    Rag,
+    ScopeKind,
+    Severity,
+)
+from .models import Concern, EscalationCase, EscalationDecision, InformationRequest, IntelligenceItem
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -75,3 +85,18 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = InformationRequest
         fields = ["organisation", "answered"]
+
+
+class IntelligenceFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(statutory=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Any organisation"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IntelligenceKind.choices, empty_label=_("Any kind"))
+    rag = django_filters.ChoiceFilter(label=_("RAG"), choices=Rag.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = IntelligenceItem
+        fields = ["organisation", "kind", "rag"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import VersionedForm
 
-from .choices import Level, ScopeKind, Severity
+from .choices import IntelligenceKind, Level, Rag, ScopeKind, Severity
 from .models import Domain
 
 
@@ -105,3 +105,19 @@ class ConcernRaiseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
+
+
+class IntelligenceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("About"), queryset=Organisation.objects.filter(statutory=True, active=True).order_by("name")
+    )
+    body = forms.ModelChoiceField(label=_("From"), queryset=Organisation.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=IntelligenceKind.choices)
+    dated = forms.DateField(label=_("Date"), widget=DateInput)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea)
+    rag = forms.ChoiceField(label=_("RAG"), choices=Rag.choices)
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bodies is not None:
+            self.fields["body"].queryset = bodies

@@ -21,4 +21,7 @@ urlpatterns = [
     path("concerns/", views.ConcernListView.as_view(), name="concern-list"),
     path("concerns/new/", views.concern_raise, name="concern-raise"),
     path("requests/", views.RequestListView.as_view(), name="request-list"),
+    path("intelligence/", views.IntelligenceListView.as_view(), name="intelligence-list"),
+    path("intelligence/new/", views.intelligence_add, name="intelligence-add"),
+    path("intelligence/<int:pk>/share/", views.intelligence_share, name="intelligence-share"),
 ]

@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from oversight.views import OversightListView
 
 from . import rules, selectors, services
 from .choices import Authority, CasePhase, DecisionStatus, Level
-from .filters import CaseFilter, ConcernFilter, DecisionFilter, RequestFilter
+from .filters import CaseFilter, ConcernFilter, DecisionFilter, IntelligenceFilter, RequestFilter
 from .forms import (
     CaseCloseForm,
     ConcernRaiseForm,
@@ -29,8 +29,9 @@ from .forms import (
     DecisionNotifyForm,
     DecisionRecommendForm,
     DecisionWithdrawForm,
+    IntelligenceForm,
 )
-from .models import Era, EscalationDecision
+from .models import Era, EscalationDecision, IntelligenceItem
 
 
 def _parse_date(value: str | None, default: date) -> tuple[date, str]:
@@ -484,3 +485,79 @@ class RequestListView(OversightListView):
             for r in context["object_list"]
         ]
         return context
+
+
+# --- Intelligence -----------------------------------------------------------------------------
+
+
+class IntelligenceListView(OversightListView):
+    """Tripartite intelligence: what the user may see under the access policy."""
+
+    filterset_class = IntelligenceFilter
+    template_name = "escalation/intelligence_list.html"
+    export_filename = "intelligence"
+    export_columns = [
+        Column(gettext_lazy("Date"), "dated"),
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("From"), "body.code"),
+        Column(gettext_lazy("Kind"), "get_kind_display"),
+        Column(gettext_lazy("RAG"), "get_rag_display"),
+        Column(gettext_lazy("Summary"), "summary"),
+        Column(gettext_lazy("Shared with the partners"), "shared_with_partners"),
+    ]
+
+    def get_queryset(self):
+        return selectors.intelligence_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_add"] = _bodies_for(user).exists()
+        context["share_forms"] = {
+            item.pk: DecisionRecommendForm(initial={"version": item.version})
+            for item in context["object_list"]
+            if not item.shared_with_partners and access.can(user, "escalation.intelligence.share", item)
+        }
+        return context
+
+
+def _bodies_for(user):
+    """The bodies whose intelligence this user may record (policy: escalation.intelligence.add)."""
+    from organisations.models import Organisation
+
+    bodies = Organisation.objects.filter(
+        kind__in=("government", "national_body", "inspectorate", "auditor", "citizen_voice")
+    ).order_by("name")
+    return bodies.filter(
+        pk__in=[b.pk for b in bodies if access.can(user, "escalation.intelligence.add", IntelligenceItem(body=b))]
+    )
+
+
+@login_required
+def intelligence_add(request):
+    bodies = _bodies_for(request.user)
+    if not bodies.exists():
+        access.require(request.user, "escalation.intelligence.add", IntelligenceItem())
+    form = IntelligenceForm(request.POST or None, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intelligence_add(actor=request.user, **form.cleaned_data)
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The intelligence has been recorded."))
+            return redirect("escalation:intelligence-list")
+    return render(request, "escalation/intelligence_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def intelligence_share(request, pk):
+    item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
+    form = DecisionRecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date: nothing was shared. Try again."))
+        return redirect("escalation:intelligence-list")
+    services.intelligence_share(actor=request.user, item=item, expected_version=form.cleaned_data["version"])
+    messages.success(request, _("The intelligence has been shared with the tripartite partners."))
+    return redirect("escalation:intelligence-list")

@@ -185,6 +185,20 @@ MATRIX: list[Case] = [
         },
     ),
     Case("escalation:request-list", lambda w, o: reverse("escalation:request-list"), SIGNED_IN_PAGE),
+    Case("escalation:intelligence-list", lambda w, o: reverse("escalation:intelligence-list"), SIGNED_IN_PAGE),
+    Case(
+        "escalation:intelligence-add",
+        lambda w, o: reverse("escalation:intelligence-add"),
+        # Organisations' own staff never see intelligence, so the page does not exist for them.
+        row(302, 200, 200, 200, 404, 404, 200, 403),
+    ),
+    Case(
+        "escalation:intelligence-share",
+        lambda w, o: reverse("escalation:intelligence-share", args=[o["intelligence_a"].pk]),
+        row(302, 302, 302, 403, 404, 404, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["intelligence_a"].version},
+    ),
     Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_a.pk]), PRIVATE_A_PAGE),
     Case("escalation:organisation", lambda w, o: reverse("escalation:organisation", args=[w.org_b.pk]), PRIVATE_B_PAGE),
     Case(

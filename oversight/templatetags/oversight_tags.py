@@ -19,3 +19,9 @@ def query_with(context, **changes):
 def field_type(bound_field):
     """The widget's input type, so one form template can render every field."""
     return getattr(bound_field.field.widget, "input_type", bound_field.field.widget.__class__.__name__.lower())
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -15,6 +15,8 @@ PAGES = [
     ("/escalation/concerns/", "Concerns"),
     ("/escalation/concerns/new/", "Raise a concern"),
     ("/escalation/requests/", "Requests for information"),
+    ("/escalation/intelligence/", "Intelligence"),
+    ("/escalation/intelligence/new/", "Record intelligence"),
 ]
 
 

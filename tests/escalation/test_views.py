@@ -50,6 +50,7 @@ def queries(client, url, params):
         "escalation:case-list",
         "escalation:concern-list",
         "escalation:request-list",
+        "escalation:intelligence-list",
         "api:escalation-decision-list",
         "api:escalation-level-list",
         "api:escalation-case-list",
@@ -266,3 +267,32 @@ def test_an_organisation_user_raises_a_concern_through_the_page_as_a_self_referr
     assert "Theatre staffing" in listing and "private matter" not in listing
     export = client.get(reverse("escalation:concern-list"), {"export": "csv"}).content.decode()
     assert "Theatre staffing" in export and "private matter" not in export
+
+
+def test_a_partner_records_intelligence_and_wg_shares_it(world, frameworks, client):
+    from escalation.models import IntelligenceItem
+
+    client.force_login(world.personas["partner"])
+    form = client.get(reverse("escalation:intelligence-add")).content.decode()
+    assert "Healthcare Inspectorate Wales" in form and "Welsh Government" not in form.split("<form")[1]
+    response = client.post(
+        reverse("escalation:intelligence-add"),
+        {
+            "organisation": world.org_a.pk,
+            "body": world.hiw.pk,
+            "kind": "hiw_inspection",
+            "dated": "2026-05-01",
+            "summary": "Staffing gaps on two wards",
+            "rag": "red",
+        },
+    )
+    assert response.status_code == 302
+    item = IntelligenceItem.objects.get()
+    client.force_login(world.personas["submitter_a"])
+    assert "Staffing gaps" not in client.get(reverse("escalation:intelligence-list")).content.decode()
+    client.force_login(world.personas["official"])
+    listing = client.get(reverse("escalation:intelligence-list")).content.decode()
+    assert "Staffing gaps" in listing and "Share with the partners" in listing
+    client.post(reverse("escalation:intelligence-share", args=[item.pk]), {"version": item.version})
+    item.refresh_from_db()
+    assert item.shared_with_partners
