@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -240,6 +241,9 @@ class EscalationCase(ScopedModel):
     def __str__(self):
         return f"{self.organisation.short_name}: {self.scope_label}"
 
+    def get_absolute_url(self):
+        return reverse("escalation:case-detail", args=[self.pk])
+
 
 class EscalationDecision(ScopedModel):
     """A decision to escalate, maintain or de-escalate one scope. The source of truth for levels.
@@ -306,6 +310,9 @@ class EscalationDecision(ScopedModel):
     @property
     def kind(self) -> str:
         return rules.decision_kind(from_level=self.from_level, to_level=self.to_level)
+
+    def get_absolute_url(self):
+        return reverse("escalation:decision-detail", args=[self.pk])
 
 
 class EscalationStatus(ScopedModel):

@@ -256,13 +256,6 @@ def criteria_agreement_due(decided_on: date) -> date:
     return decided_on + timedelta(days=CRITERIA_AGREEMENT_DAYS)
 
 
-def criteria_agreement_overdue(*, decided_on: date, agreed_on: date | None, today: date) -> bool:
-    due = criteria_agreement_due(decided_on)
-    if agreed_on is not None:
-        return agreed_on > due
-    return today > due
-
-
 def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
     """The date ``days`` working days after ``start`` (weekends and the given holidays skipped)."""
     closed = set(holidays)

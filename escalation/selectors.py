@@ -7,19 +7,25 @@ from datetime import date
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from organisations.models import Organisation
+from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 
 from . import rules
 from .choices import DecisionStatus
 from .models import (
+    Concern,
     DeescalationCriterion,
     Domain,
     Era,
     EscalationCase,
     EscalationDecision,
     EscalationStatus,
+    InformationRequest,
+    IntelligenceItem,
     LevelDescription,
     SupportPlan,
+    TripartiteRound,
 )
 
 
@@ -118,9 +124,6 @@ def system_overview(*, user, on: date, era: Era, region: str = "", kind: str = "
     A fixed number of queries whatever the length of history: the organisations, the era's
     domains, and one query for every scope's level on the date.
     """
-    from organisations.models import Organisation
-    from organisations.rules import LEVEL_HOLDING_KINDS
-
     organisations = access.restrict(
         Organisation.objects.filter(statutory=True, kind__in=LEVEL_HOLDING_KINDS).select_related("region"), user
     ).order_by("name")
@@ -195,8 +198,6 @@ def case_detail(*, user, pk):
 
 
 def intelligence_list(*, user, organisation=None) -> QuerySet:
-    from .models import IntelligenceItem
-
     queryset = access.restrict_intelligence(
         IntelligenceItem.objects.select_related("organisation", "body", "domain"), user
     )
@@ -204,8 +205,6 @@ def intelligence_list(*, user, organisation=None) -> QuerySet:
 
 
 def tripartite_round_list(*, user) -> QuerySet:
-    from .models import TripartiteRound
-
     return access.restrict_tripartite_rounds(TripartiteRound.objects.prefetch_related("participants"), user)
 
 
@@ -218,8 +217,6 @@ class LeadershipContext:
 def leadership_context(*, user, decision) -> LeadershipContext | None:
     """The organisation's Leadership (Well-led) levels and open leadership concerns, shown beside
     a pillar decision [001 §9]. None when the decision is not about a pillar or domain."""
-    from .models import Concern
-
     codes = rules.leadership_domains_to_show(
         scope_kind=decision.scope_kind,
         domain_kind=decision.domain.kind if decision.domain_id else None,
@@ -252,8 +249,6 @@ class OrganisationEscalation:
 def organisation_escalation(*, user, organisation, on: date) -> OrganisationEscalation:
     """One organisation's levels by scope, decision timeline, open cases and requests due.
     A fixed number of queries however long its history."""
-    from .models import InformationRequest
-
     levels = [s for s in levels_as_at(user=user, on=on).filter(organisation=organisation) if s.level_on is not None]
     decisions = list(
         effective_decisions()
@@ -274,14 +269,10 @@ def organisation_escalation(*, user, organisation, on: date) -> OrganisationEsca
 
 
 def concern_list(*, user) -> QuerySet:
-    from .models import Concern
-
     return access.restrict(Concern.objects.select_related("organisation", "domain"), user).order_by("-raised_on")
 
 
 def request_list(*, user) -> QuerySet:
-    from .models import InformationRequest
-
     return access.restrict(InformationRequest.objects.select_related("organisation"), user).order_by("due_on")
 
 

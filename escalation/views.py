@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from organisations.choices import OrganisationKind
 from organisations.models import Region
+from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
-from oversight.forms import add_domain_error
+from oversight.forms import VersionedForm, add_domain_error
 from oversight.views import OversightListView
 
 from . import rules, selectors, services
@@ -69,11 +70,7 @@ def overview(request):
         "domains": domains,
         "rows": rows,
         "regions": Region.objects.order_by("name"),
-        "kinds": [
-            (k, label)
-            for k, label in OrganisationKind.choices
-            if k in ("health_board", "trust", "special_health_authority")
-        ],
+        "kinds": [(k, label) for k, label in OrganisationKind.choices if k in LEVEL_HOLDING_KINDS],
         "region": region,
         "kind": kind,
         "levels": Level.choices,
@@ -200,43 +197,49 @@ def decision_detail(request, pk, failed=None):
     return render(request, "escalation/decision_detail.html", context)
 
 
-def _act(request, pk, *, name, form_class, action, permission):
-    decision = _decision(request, pk)
-    access.require(request.user, permission, decision)  # a 403 page, not a form error
-    form = form_class(request.POST)
+def _act(request, obj, *, name, form, permission, action, success, detail):
+    """Run a domain action from a posted form. Not allowed: a 403 (or 404) page. Refused by
+    the rules: the object's page again, the refusal beside the field and the input kept."""
+    access.require(request.user, permission, obj)
     if form.is_valid():
         try:
-            action(decision, form.cleaned_data)
+            action(form.cleaned_data)
         except OversightError as error:
             add_domain_error(form, error)
         else:
-            return redirect("escalation:decision-detail", pk=decision.pk)
-    return decision_detail(request, pk, failed={name: form})
+            messages.success(request, success)
+            return redirect(obj)
+    return detail(request, obj.pk, failed={name: form})
 
 
 @login_required
 @require_POST
 def decision_recommend(request, pk):
-    def action(decision, data):
+    decision = _decision(request, pk)
+
+    def action(data):
         services.decision_recommend(
             actor=request.user, decision=decision, expected_version=data["version"], on=timezone.localdate()
         )
-        messages.success(request, _("The decision has been recommended."))
 
     return _act(
         request,
-        pk,
+        decision,
         name="recommend",
-        form_class=DecisionRecommendForm,
-        action=action,
+        form=DecisionRecommendForm(request.POST),
         permission="escalation.recommend",
+        action=action,
+        success=_("The decision has been recommended."),
+        detail=decision_detail,
     )
 
 
 @login_required
 @require_POST
 def decision_decide(request, pk):
-    def action(decision, data):
+    decision = _decision(request, pk)
+
+    def action(data):
         services.decision_decide(
             actor=request.user,
             decision=decision,
@@ -247,38 +250,60 @@ def decision_decide(request, pk):
             notified_on=data["notified_on"],
             override_rationale=data["override_rationale"],
         )
-        messages.success(request, _("The decision has been recorded."))
 
     return _act(
-        request, pk, name="decide", form_class=DecisionDecideForm, action=action, permission="escalation.decide"
+        request,
+        decision,
+        name="decide",
+        form=DecisionDecideForm(request.POST),
+        permission="escalation.decide",
+        action=action,
+        success=_("The decision has been recorded."),
+        detail=decision_detail,
     )
 
 
 @login_required
 @require_POST
 def decision_notify(request, pk):
-    def action(decision, data):
+    decision = _decision(request, pk)
+
+    def action(data):
         services.decision_record_notification(
             actor=request.user, decision=decision, expected_version=data["version"], notified_on=data["notified_on"]
         )
-        messages.success(request, _("The notification has been recorded."))
 
     return _act(
-        request, pk, name="notify", form_class=DecisionNotifyForm, action=action, permission="escalation.notify"
+        request,
+        decision,
+        name="notify",
+        form=DecisionNotifyForm(request.POST),
+        permission="escalation.notify",
+        action=action,
+        success=_("The notification has been recorded."),
+        detail=decision_detail,
     )
 
 
 @login_required
 @require_POST
 def decision_withdraw(request, pk):
-    def action(decision, data):
+    decision = _decision(request, pk)
+
+    def action(data):
         services.decision_withdraw(
             actor=request.user, decision=decision, expected_version=data["version"], reason=data["reason"]
         )
-        messages.success(request, _("The decision has been withdrawn."))
 
     return _act(
-        request, pk, name="withdraw", form_class=DecisionWithdrawForm, action=action, permission="escalation.recommend"
+        request,
+        decision,
+        name="withdraw",
+        form=DecisionWithdrawForm(request.POST),
+        permission="escalation.recommend",
+        action=action,
+        success=_("The decision has been withdrawn."),
+        detail=decision_detail,
     )
 
 
@@ -347,42 +372,46 @@ def case_detail(request, pk, failed=None):
 @require_POST
 def case_criterion_add(request, pk):
     case = selectors.case_detail(user=request.user, pk=pk)
-    access.require(request.user, "escalation.criteria.manage", case)
-    form = CriterionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.criterion_propose(
-                actor=request.user, case=case, text=form.cleaned_data["text"], owner=form.cleaned_data["owner"]
-            )
-        except OversightError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The criterion has been added."))
-            return redirect("escalation:case-detail", pk=case.pk)
-    return case_detail(request, pk, failed={"criterion": form})
+
+    def action(data):
+        services.criterion_propose(actor=request.user, case=case, text=data["text"], owner=data["owner"])
+
+    return _act(
+        request,
+        case,
+        name="criterion",
+        form=CriterionForm(request.POST),
+        permission="escalation.criteria.manage",
+        action=action,
+        success=_("The criterion has been added."),
+        detail=case_detail,
+    )
 
 
 @login_required
 @require_POST
 def case_close(request, pk):
     case = selectors.case_detail(user=request.user, pk=pk)
-    access.require(request.user, "escalation.case.close", case)
-    form = CaseCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_close(
-                actor=request.user,
-                case=case,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                on=timezone.localdate(),
-            )
-        except OversightError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The case has been closed."))
-            return redirect("escalation:case-detail", pk=case.pk)
-    return case_detail(request, pk, failed={"close": form})
+
+    def action(data):
+        services.case_close(
+            actor=request.user,
+            case=case,
+            expected_version=data["version"],
+            reason=data["reason"],
+            on=timezone.localdate(),
+        )
+
+    return _act(
+        request,
+        case,
+        name="close",
+        form=CaseCloseForm(request.POST),
+        permission="escalation.case.close",
+        action=action,
+        success=_("The case has been closed."),
+        detail=case_detail,
+    )
 
 
 @login_required
@@ -514,7 +543,7 @@ class IntelligenceListView(OversightListView):
         user = self.request.user
         context["can_add"] = _bodies_for(user).exists()
         context["share_forms"] = {
-            item.pk: DecisionRecommendForm(initial={"version": item.version})
+            item.pk: VersionedForm(initial={"version": item.version})
             for item in context["object_list"]
             if not item.shared_with_partners and access.can(user, "escalation.intelligence.share", item)
         }
@@ -554,7 +583,7 @@ def intelligence_add(request):
 @require_POST
 def intelligence_share(request, pk):
     item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
-    form = DecisionRecommendForm(request.POST)
+    form = VersionedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The page was out of date: nothing was shared. Try again."))
         return redirect("escalation:intelligence-list")

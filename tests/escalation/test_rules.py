@@ -231,7 +231,8 @@ def test_only_statutory_organisations_hold_levels():
 )
 def test_criteria_are_agreed_within_six_weeks(decided, agreed, today, overdue):
     assert rules.criteria_agreement_due(decided) == date(2025, 2, 17)
-    assert rules.criteria_agreement_overdue(decided_on=decided, agreed_on=agreed, today=today) is overdue
+    criteria = [("agreed", agreed)] if agreed else []
+    assert rules.criteria_overdue(decided_on=decided, criteria=criteria, today=today) is overdue
 
 
 @pytest.mark.parametrize(
