@@ -12,7 +12,7 @@ from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 
 from . import rules
-from .choices import DecisionStatus
+from .choices import Authority, DecisionStatus
 from .models import (
     Concern,
     DeescalationCriterion,
@@ -217,25 +217,81 @@ class LeadershipContext:
 def leadership_context(*, user, decision) -> LeadershipContext | None:
     """The organisation's Leadership (Well-led) levels and open leadership concerns, shown beside
     a pillar decision [001 §9]. None when the decision is not about a pillar or domain."""
-    codes = rules.leadership_domains_to_show(
+    return leadership_for(
+        organisation_id=decision.organisation_id,
         scope_kind=decision.scope_kind,
-        domain_kind=decision.domain.kind if decision.domain_id else None,
-        era=decision.era.code,
+        domain=decision.domain,
+        era=decision.era,
+        on=decision.decided_on or decision.effective_from or decision.created_at.date(),
+    )
+
+
+def leadership_for(*, organisation_id: int, scope_kind: str, domain, era: Era, on: date) -> LeadershipContext | None:
+    codes = rules.leadership_domains_to_show(
+        scope_kind=scope_kind, domain_kind=domain.kind if domain is not None else None, era=era.code
     )
     if not codes:
         return None
-    domains = list(Domain.objects.filter(era=decision.era, code__in=codes).order_by("order"))
-    on = decision.decided_on or decision.effective_from or decision.created_at.date()
+    domains = list(Domain.objects.filter(era=era, code__in=codes).order_by("order"))
     levels = [
-        (domain, level_of(organisation_id=decision.organisation_id, scope_key=f"domain:{domain.pk}", on=on))
-        for domain in domains
+        (leader, level_of(organisation_id=organisation_id, scope_key=f"domain:{leader.pk}", on=on))
+        for leader in domains
     ]
     concerns = list(
-        Concern.objects.filter(organisation_id=decision.organisation_id, domain__in=domains)
+        Concern.objects.filter(organisation_id=organisation_id, domain__in=domains)
         .exclude(status="closed")
         .order_by("-raised_on")
     )
     return LeadershipContext(levels=levels, concerns=concerns)
+
+
+@dataclass
+class DecisionPreview:
+    """What the decision form shows before it is submitted: the move, the rule that would
+    refuse it, who decides it, what the proposed level means and the leadership context."""
+
+    from_level: int
+    to_level: int
+    kind: str  # escalate, de-escalate or maintain
+    refusal: rules.Refusal | None
+    authority: str | None
+    authority_reference: str
+    description: LevelDescription | None
+    leadership: LeadershipContext | None
+
+    @property
+    def authority_label(self) -> str:
+        return str(dict(Authority.choices).get(self.authority, self.authority or ""))
+
+
+def decision_preview(
+    *, organisation, scope_kind: str, scope_key_value: str, domain, to_level: int, on: date
+) -> DecisionPreview:
+    era = era_on(on)
+    era_rules = era.as_rules()
+    from_level = level_of(organisation_id=organisation.pk, scope_key=scope_key_value)
+    refusal = rules.holds_levels_refusal(holds_levels=organisation.holds_levels, organisation_name=organisation.name)
+    if refusal is None and domain is not None:
+        refusal = rules.domain_era_refusal(domain_era=domain.era.code, era=era_rules, domain_name=domain.name)
+    if refusal is None:
+        refusal = rules.transition_refusal(from_level=from_level, to_level=to_level, era=era_rules)
+    authority, reference = None, ""
+    if to_level in era_rules.levels and from_level in era_rules.levels:
+        authority = rules.required_authority(from_level=from_level, to_level=to_level, era=era_rules)
+        row = next((a for a in era.authorities.all() if a.level == max(from_level, to_level)), None)
+        reference = row.reference if row else ""
+    return DecisionPreview(
+        from_level=from_level,
+        to_level=to_level,
+        kind=rules.decision_kind(from_level=from_level, to_level=to_level),
+        refusal=refusal,
+        authority=authority,
+        authority_reference=reference,
+        description=level_description(level=to_level, on=on),
+        leadership=leadership_for(
+            organisation_id=organisation.pk, scope_kind=scope_kind, domain=domain, era=era, on=on
+        ),
+    )
 
 
 @dataclass

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
     path("decisions/new/", views.decision_create, name="decision-create"),
+    path("decisions/preview/", views.decision_preview, name="decision-preview"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
     path("decisions/<int:pk>/recommend/", views.decision_recommend, name="decision-recommend"),
     path("decisions/<int:pk>/decide/", views.decision_decide, name="decision-decide"),

@@ -118,6 +118,7 @@ def decision_create(request):
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
     form = DecisionDraftForm(request.POST or None, era=era, initial=initial)
+    preview = _preview(form, on=on)  # before a refusal is added to the form's errors
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,8 +142,52 @@ def decision_create(request):
         "era": era,
         "authorities": era.authorities.order_by("level"),
         "level_descriptions": [selectors.level_description(level=level, on=on) for level, _label in Level.choices],
+        "preview": preview,
     }
     return render(request, "escalation/decision_form.html", context)
+
+
+def _preview(form: DecisionDraftForm, *, on: date):
+    """The preview for what the form holds so far: needs an organisation and a level, and the
+    domain or service when the scope asks for one. None until then."""
+    if form.is_bound:
+        form.is_valid()  # rationale may still be empty; the fields that validated are enough
+        data = getattr(form, "cleaned_data", {})
+    else:
+        data = {}
+    organisation, to_level = data.get("organisation"), data.get("to_level")
+    scope_kind = data.get("scope_kind")
+    if organisation is None or to_level is None or not scope_kind:
+        return None
+    scope = services.Scope(scope_kind, data.get("domain"), data.get("service_name") or "")
+    if (scope_kind == "domain" and scope.domain is None) or (scope_kind == "service" and not scope.service_name):
+        return None
+    try:
+        return selectors.decision_preview(
+            organisation=organisation,
+            scope_kind=scope_kind,
+            scope_key_value=scope.key,
+            domain=scope.domain,
+            to_level=to_level,
+            on=data.get("planned_on") or on,
+        )
+    except ValueError:  # no era on that date
+        return None
+
+
+@login_required
+def decision_preview(request):
+    """The decision form's live panel (htmx): the move, the rule that would refuse it, who
+    decides, what the level means and, for a pillar, the leadership context."""
+    access.require(request.user, "escalation.draft")
+    today = timezone.localdate()
+    on, _error = _parse_date(request.GET.get("planned_on"), today)
+    try:
+        era = selectors.era_on(on)
+    except ValueError:
+        era, on = selectors.era_on(today), today
+    form = DecisionDraftForm(request.GET, era=era)
+    return render(request, "escalation/partials/_decision_preview.html", {"preview": _preview(form, on=on)})
 
 
 def _decision(request, pk) -> EscalationDecision:

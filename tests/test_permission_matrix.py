@@ -83,6 +83,14 @@ MATRIX: list[Case] = [
         row(302, 200, 200, 200, 403, 403, 403, 403),
     ),
     Case(
+        "escalation:decision-preview",
+        lambda w, o: (
+            reverse("escalation:decision-preview") + f"?organisation={w.org_b.pk}&scope_kind=organisation&to_level=3"
+        ),
+        row(302, 200, 200, 200, 403, 403, 403, 403),
+        note="the decision form's live panel: for those who draft",
+    ),
+    Case(
         "escalation:decision-detail",
         lambda w, o: reverse("escalation:decision-detail", args=[o["draft_a"].pk]),
         PRIVATE_A_PAGE,

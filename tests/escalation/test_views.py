@@ -296,3 +296,80 @@ def test_a_partner_records_intelligence_and_wg_shares_it(world, frameworks, clie
     client.post(reverse("escalation:intelligence-share", args=[item.pk]), {"version": item.version})
     item.refresh_from_db()
     assert item.shared_with_partners
+
+
+def _decide(world, organisation, scope, level, on):
+    draft = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=organisation,
+        scope=scope,
+        to_level=level,
+        rationale="r",
+        planned_on=on,
+    )
+    return services.decision_decide(
+        actor=world.personas["decision_maker"],
+        decision=draft,
+        expected_version=draft.version,
+        decided_on=on,
+        minister_decided_on=on if level == 5 else None,
+    )
+
+
+def test_the_decision_form_preview_names_the_rule_that_would_refuse_the_move(world, frameworks, client):
+    _decide(world, world.org_a, WHOLE, 5, date(2026, 5, 4))
+    client.force_login(world.personas["analyst"])
+    params = {"organisation": world.org_a.pk, "scope_kind": "organisation", "planned_on": "2026-06-01"}
+    refused = client.get(reverse("escalation:decision-preview"), {**params, "to_level": 2}).content.decode()
+    assert 'data-refusal-code="deescalation_one_level_at_a_time"' in refused
+    assert "De-escalation from level 5 to level 2." in refused
+    allowed = client.get(reverse("escalation:decision-preview"), {**params, "to_level": 4}).content.decode()
+    assert "data-refusal-code" not in allowed
+    assert 'data-authority="minister"' in allowed  # judged by the higher level, 5
+    assert "Level 4" in allowed  # what the proposed level means (Annex 1)
+
+
+def test_the_decision_form_preview_shows_the_leadership_context_for_a_pillar(world, frameworks, client, pillar):
+    _decide(world, world.org_a, services.Scope("domain", pillar("leadership")), 3, date(2026, 5, 4))
+    client.force_login(world.personas["analyst"])
+    params = {"organisation": world.org_a.pk, "planned_on": "2026-06-01", "to_level": 2}
+    finance = client.get(
+        reverse("escalation:decision-preview"), {**params, "scope_kind": "domain", "domain": pillar("finance").pk}
+    ).content.decode()
+    assert "Leadership concerns may trigger or amplify escalation" in finance
+    assert 'app-level--3">3</span>' in finance
+    whole = client.get(
+        reverse("escalation:decision-preview"), {**params, "scope_kind": "organisation"}
+    ).content.decode()
+    assert "may trigger or amplify" not in whole
+
+
+def test_the_decision_form_preview_waits_for_enough_to_go_on(world, frameworks, client, pillar):
+    client.force_login(world.personas["analyst"])
+    page = client.get(
+        reverse("escalation:decision-preview"), {"organisation": world.org_a.pk, "scope_kind": "domain", "to_level": 3}
+    ).content.decode()
+    assert "Choose the organisation, what the level applies to and the proposed level" in page
+    junk = client.get(
+        reverse("escalation:decision-preview"), {"organisation": "x", "to_level": "9", "planned_on": "no"}
+    )
+    assert junk.status_code == 200
+
+
+def test_the_decision_form_shows_the_preview_again_when_the_draft_is_refused(world, frameworks, client):
+    _decide(world, world.org_a, WHOLE, 5, date(2026, 5, 4))
+    client.force_login(world.personas["analyst"])
+    response = client.post(
+        reverse("escalation:decision-create"),
+        {
+            "organisation": world.org_a.pk,
+            "scope_kind": "organisation",
+            "to_level": 2,
+            "rationale": "Improved",
+            "planned_on": "2026-06-01",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-error-code="deescalation_one_level_at_a_time"' in page
+    assert 'data-refusal-code="deescalation_one_level_at_a_time"' in page
