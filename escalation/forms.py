@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import VersionedForm
 
-from .choices import IntelligenceKind, Level, Rag, ScopeKind, Severity
+from .choices import CriterionStatus, IntelligenceKind, Level, Rag, ScopeKind, Severity
 from .models import Domain
 
 
@@ -121,3 +121,34 @@ class IntelligenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if bodies is not None:
             self.fields["body"].queryset = bodies
+
+
+class CriterionStatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("Status"), choices=CriterionStatus.choices)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("PDF, Word, Excel, CSV, PowerPoint, an image or text, up to the size limit."),
+    )
+    note = forms.CharField(label=_("What it shows"), max_length=50, required=False)
+
+
+class RequestSendForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("About"), queryset=Organisation.objects.filter(statutory=True, active=True).order_by("name")
+    )
+    addressee = forms.CharField(
+        label=_("Addressed to"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave blank when the request is to the organisation itself; otherwise name the third party."),
+    )
+    question = forms.CharField(label=_("What is asked"), widget=forms.Textarea)
+    due_on = forms.DateField(label=_("Answer due by"), widget=DateInput)
+
+
+class RequestAnswerForm(VersionedForm):
+    response = forms.CharField(label=_("Response"), widget=forms.Textarea)
+    file = forms.FileField(label=_("Supporting file"), required=False)

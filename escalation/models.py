@@ -445,6 +445,9 @@ class InformationRequest(BaseModel):
     def __str__(self):
         return self.question[:80]
 
+    def get_absolute_url(self):
+        return reverse("escalation:request-detail", args=[self.pk])
+
 
 class SupportPlan(BaseModel):
     """An improvement or recovery plan (levels 2-3), or targeted support (levels 4-5) [002 §67-70]."""

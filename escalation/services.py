@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from oversight import access
 from oversight.concurrency import create_recorded, lock_at_version, save_new_version
 from oversight.errors import ConflictError, OversightError
+from oversight.services import attachment_create
 
 from . import rules, selectors
 from .choices import CasePhase, ConcernSource, ConcernStatus, CriterionStatus, DecisionStatus, ScopeKind
@@ -510,6 +511,18 @@ def criterion_set_status(
     return current
 
 
+def criterion_evidence_add(*, actor, criterion: DeescalationCriterion, upload, note: str = ""):
+    """File evidence against a criterion: by WG, NHS P&I or the organisation's own staff."""
+    access.require(actor, "escalation.criteria.evidence", criterion)
+    return attachment_create(
+        actor=actor,
+        upload=upload,
+        organisation=criterion.organisation,
+        target=criterion,
+        purpose=(note.strip() or "criterion evidence")[:50],
+    )
+
+
 # --- Concerns ---------------------------------------------------------------------------------
 
 # A concern's source follows the standing of whoever raises it [002 §28, §39].
@@ -642,9 +655,10 @@ def request_send(
 
 @transaction.atomic
 def request_answer(
-    *, actor, request: InformationRequest, expected_version: int, response: str, on: date
+    *, actor, request: InformationRequest, expected_version: int, response: str, on: date, upload=None
 ) -> InformationRequest:
-    """Record the answer: by the organisation's own staff, or by WG or NHS P&I for a third party."""
+    """Record the answer, with a file if there is one: by the organisation's own staff, or by
+    WG or NHS P&I for a third party. The answer and its file are saved together or not at all."""
     access.require(actor, "escalation.request.answer", request)
     current = lock_at_version(InformationRequest, pk=request.pk, expected_version=expected_version)
     if current.responded_on:
@@ -652,7 +666,12 @@ def request_answer(
     if not response.strip():
         raise OversightError("Write the response.", field="response", code="response_required")
     current.response, current.responded_on, current.answered_by = response.strip(), on, actor
-    return save_new_version(current, actor=actor, reason="Answered")
+    save_new_version(current, actor=actor, reason="Answered")
+    if upload is not None:
+        attachment_create(
+            actor=actor, upload=upload, organisation=current.organisation, target=current, purpose="response"
+        )
+    return current
 
 
 # --- Improvement plans and targeted support --------------------------------------------------

@@ -16,6 +16,7 @@ from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import VersionedForm, add_domain_error
+from oversight.selectors import attachments_for
 from oversight.views import OversightListView
 
 from . import rules, selectors, services
@@ -25,14 +26,18 @@ from .forms import (
     CaseCloseForm,
     ConcernRaiseForm,
     CriterionForm,
+    CriterionStatusForm,
     DecisionDecideForm,
     DecisionDraftForm,
     DecisionNotifyForm,
     DecisionRecommendForm,
     DecisionWithdrawForm,
+    EvidenceForm,
     IntelligenceForm,
+    RequestAnswerForm,
+    RequestSendForm,
 )
-from .models import Era, EscalationDecision, IntelligenceItem
+from .models import DeescalationCriterion, Era, EscalationDecision, IntelligenceItem
 
 
 def _parse_date(value: str | None, default: date) -> tuple[date, str]:
@@ -389,13 +394,23 @@ def case_detail(request, pk, failed=None):
     level = selectors.level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=today)
     if access.can(request.user, "escalation.case.close", case) and case.phase != CasePhase.CLOSED and level == 1:
         forms["close"] = CaseCloseForm(initial={"version": case.version})
+    open_case = case.phase != CasePhase.CLOSED
+    for criterion in criteria:
+        if open_case and access.can(request.user, "escalation.criteria.manage", criterion):
+            forms[f"status-{criterion.pk}"] = CriterionStatusForm(
+                prefix=f"c{criterion.pk}", initial={"version": criterion.version, "status": criterion.status}
+            )
+        if access.can(request.user, "escalation.criteria.evidence", criterion):
+            forms[f"evidence-{criterion.pk}"] = EvidenceForm(prefix=f"e{criterion.pk}")
     forms.update(failed or {})
+    evidence = attachments_for(criteria, user=request.user)
+    rows = [(c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}")) for c in criteria]
     plans = [(plan, selectors.maturity_matrix(plan=plan)) for plan in case.support_plans.all()]
     context = {
         "case": case,
         "level": level,
         "decisions": decisions,
-        "criteria": criteria,
+        "criteria": rows,
         "criteria_due": rules.criteria_agreement_due(latest.decided_on) if latest else None,
         "criteria_overdue": bool(latest)
         and rules.criteria_overdue(
@@ -409,6 +424,7 @@ def case_detail(request, pk, failed=None):
         "plans": plans,
         "history": case.history.select_related("history_user").order_by("-history_date")[:50],
         "forms": forms,
+        "can_send_request": open_case and access.can(request.user, "escalation.request.send", case),
     }
     return render(request, "escalation/case_detail.html", context)
 
@@ -429,6 +445,65 @@ def case_criterion_add(request, pk):
         permission="escalation.criteria.manage",
         action=action,
         success=_("The criterion has been added."),
+        detail=case_detail,
+    )
+
+
+def _criterion(request, pk) -> DeescalationCriterion:
+    criterion = get_object_or_404(selectors.criterion_list(user=request.user), pk=pk)
+    if criterion.case_id is None:
+        raise Http404("This criterion belongs to no case.")
+    return criterion
+
+
+@login_required
+@require_POST
+def criterion_status(request, pk):
+    """Move a criterion on. Its case may close itself when every criterion is sustained."""
+    criterion = _criterion(request, pk)
+    form = CriterionStatusForm(request.POST, prefix=f"c{criterion.pk}")
+
+    def action(data):
+        services.criterion_set_status(
+            actor=request.user,
+            criterion=criterion,
+            expected_version=data["version"],
+            status=data["status"],
+            on=timezone.localdate(),
+        )
+
+    access.require(request.user, "escalation.criteria.manage", criterion)
+    return _act(
+        request,
+        criterion.case,
+        name=f"status-{criterion.pk}",
+        form=form,
+        permission="escalation.view",
+        action=action,
+        success=_("The criterion’s status has been updated."),
+        detail=case_detail,
+    )
+
+
+@login_required
+@require_POST
+def criterion_evidence(request, pk):
+    """File evidence against a criterion: WG, NHS P&I or the organisation's own staff."""
+    criterion = _criterion(request, pk)
+    form = EvidenceForm(request.POST, request.FILES, prefix=f"e{criterion.pk}")
+
+    def action(data):
+        services.criterion_evidence_add(actor=request.user, criterion=criterion, upload=data["file"], note=data["note"])
+
+    access.require(request.user, "escalation.criteria.evidence", criterion)
+    return _act(
+        request,
+        criterion.case,
+        name=f"evidence-{criterion.pk}",
+        form=form,
+        permission="escalation.view",
+        action=action,
+        success=_("The evidence has been filed."),
         detail=case_detail,
     )
 
@@ -553,12 +628,99 @@ class RequestListView(OversightListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["can_send"] = access.can(self.request.user, "escalation.request.send")
         today = timezone.localdate()
         context["rows"] = [
             (r, rules.request_overdue(due_on=r.due_on, responded_on=r.responded_on, today=today))
             for r in context["object_list"]
         ]
         return context
+
+
+def _information_request(request, pk):
+    return get_object_or_404(selectors.request_list(user=request.user), pk=pk)
+
+
+@login_required
+def request_detail(request, pk, failed=None):
+    """A request for information: the question, when it is due, the answer and its files."""
+    information_request = _information_request(request, pk)
+    forms = {}
+    if not information_request.responded_on and access.can(
+        request.user, "escalation.request.answer", information_request
+    ):
+        forms["answer"] = RequestAnswerForm(initial={"version": information_request.version})
+    forms.update(failed or {})
+    context = {
+        "information_request": information_request,
+        "overdue": rules.request_overdue(
+            due_on=information_request.due_on,
+            responded_on=information_request.responded_on,
+            today=timezone.localdate(),
+        ),
+        "files": attachments_for([information_request], user=request.user)[str(information_request.pk)],
+        "forms": forms,
+        "history": information_request.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "escalation/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_answer(request, pk):
+    information_request = _information_request(request, pk)
+    form = RequestAnswerForm(request.POST, request.FILES)
+
+    def action(data):
+        services.request_answer(
+            actor=request.user,
+            request=information_request,
+            expected_version=data["version"],
+            response=data["response"],
+            on=timezone.localdate(),
+            upload=data["file"],
+        )
+
+    return _act(
+        request,
+        information_request,
+        name="answer",
+        form=form,
+        permission="escalation.request.answer",
+        action=action,
+        success=_("The response has been recorded."),
+        detail=request_detail,
+    )
+
+
+@login_required
+def request_send(request):
+    """Send a request for information, about a case when it comes from one (``?case=``)."""
+    access.require(request.user, "escalation.request.send")
+    case = None
+    case_id = request.POST.get("case") or request.GET.get("case")
+    if case_id and str(case_id).isdigit():
+        case = selectors.case_detail(user=request.user, pk=int(case_id))
+    initial = {"organisation": case.organisation_id} if case else {}
+    form = RequestSendForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.request_send(
+                actor=request.user,
+                organisation=data["organisation"],
+                question=data["question"],
+                addressee=data["addressee"],
+                sent_on=timezone.localdate(),
+                due_on=data["due_on"],
+                case=case if case and case.organisation_id == data["organisation"].pk else None,
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The request has been sent."))
+            return redirect(sent)
+    return render(request, "escalation/request_form.html", {"form": form, "case": case})
 
 
 # --- Intelligence -----------------------------------------------------------------------------

@@ -211,6 +211,13 @@ def _sees(p: Principal, organisation_id: int | None) -> bool:
     return organisation_id is not None and p.is_member_of(organisation_id)
 
 
+def _oversight_or_own_staff(p: Principal, obj) -> bool:
+    """WG and NHS P&I, or the organisation's own submitters and executives."""
+    return p.has_role(*ESCALATION_DRAFTERS) or (
+        p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE)
+    )
+
+
 Rule = Callable[[Principal, object], bool]
 
 RULES: dict[str, Rule] = {
@@ -235,6 +242,9 @@ RULES: dict[str, Rule] = {
     "escalation.case.open": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
     "escalation.case.close": lambda p, obj: p.has_role(Role.WG_DECISION_MAKER),
     "escalation.criteria.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    # Evidence against a criterion: WG and NHS P&I, and the organisation's own submitters and
+    # executives, who are the ones with the evidence.
+    "escalation.criteria.evidence": lambda p, obj: _oversight_or_own_staff(p, obj),
     # Anyone who sees an organisation may raise a concern about it; its own staff raising one
     # is a self-referral [002 §39]; HIW, Audit Wales and Llais may raise one about any body.
     "escalation.concern.raise": lambda p, obj: (
@@ -250,10 +260,7 @@ RULES: dict[str, Rule] = {
     ),
     "escalation.intelligence.share": lambda p, obj: p.has_role(*WG_ROLES),
     "escalation.tripartite.manage": lambda p, obj: p.has_role(*WG_ROLES),
-    "escalation.request.answer": lambda p, obj: (
-        p.has_role(*ESCALATION_DRAFTERS)
-        or (p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))
-    ),
+    "escalation.request.answer": lambda p, obj: _oversight_or_own_staff(p, obj),
 }
 
 

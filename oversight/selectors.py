@@ -1,10 +1,28 @@
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from .models import Notification
+from . import access
+from .models import Attachment, Notification
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
     """The user's own notifications, newest first."""
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at")
+
+
+def attachments_for(objects, *, user) -> dict[str, list[Attachment]]:
+    """The attachments filed against each of ``objects`` (all of one model) that the user may
+    see, keyed by the object's pk as text. One query however many objects."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    content_type = ContentType.objects.get_for_model(objects[0])
+    found: dict[str, list[Attachment]] = {str(obj.pk): [] for obj in objects}
+    attachments = access.restrict(
+        Attachment.objects.filter(target_type=content_type, target_id__in=list(found)), user
+    ).order_by("created_at")
+    for attachment in attachments:
+        found[attachment.target_id].append(attachment)
+    return found

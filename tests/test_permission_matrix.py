@@ -230,6 +230,44 @@ MATRIX: list[Case] = [
         method="post",
         data=lambda w, o, p: {"version": o["case_a"].version, "reason": "Done"},
     ),
+    Case(
+        "escalation:criterion-status",
+        lambda w, o: reverse("escalation:criterion-status", args=[o["criterion_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"c{o['criterion_a'].pk}-version": o["criterion_a"].version,
+            f"c{o['criterion_a'].pk}-status": "agreed",
+        },
+    ),
+    Case(
+        "escalation:criterion-evidence",
+        lambda w, o: reverse("escalation:criterion-evidence", args=[o["criterion_a"].pk]),
+        # The organisation's own staff file evidence; an administrator is not party to the case.
+        row(302, 302, 302, 302, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"e{o['criterion_a'].pk}-file": SimpleUploadedFile("board-minutes.pdf", b"%PDF-1.4\n% minutes\n"),
+            f"e{o['criterion_a'].pk}-note": "Board minutes",
+        },
+    ),
+    Case(
+        "escalation:request-detail",
+        lambda w, o: reverse("escalation:request-detail", args=[o["request_a"].pk]),
+        PRIVATE_A_PAGE,
+    ),
+    Case(
+        "escalation:request-send",
+        lambda w, o: reverse("escalation:request-send"),
+        row(302, 200, 200, 200, 403, 403, 403, 403),
+    ),
+    Case(
+        "escalation:request-answer",
+        lambda w, o: reverse("escalation:request-answer", args=[o["request_a"].pk]),
+        row(302, 302, 302, 302, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["request_a"].version, "response": "Attached: the recovery plan"},
+    ),
     # --- API ---
     Case("api:organisation-list", lambda w, o: reverse("api:organisation-list"), SIGNED_IN_API, api=True),
     Case(

@@ -1,0 +1,204 @@
+"""The case page and the request page, driven as their users drive them: criteria moved on,
+evidence filed by the organisation's own staff, requests sent and answered."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from escalation import services
+from escalation.models import DeescalationCriterion, InformationRequest
+from oversight.models import Attachment
+
+DAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def case(world, frameworks):
+    draft = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=services.Scope("organisation"),
+        to_level=3,
+        rationale="Financial position worsening",
+        planned_on=DAY,
+    )
+    decided = services.decision_decide(
+        actor=world.personas["decision_maker"], decision=draft, expected_version=draft.version, decided_on=DAY
+    )
+    return decided.case
+
+
+def _criterion(world, case, text="Board approves a balanced financial plan"):
+    return services.criterion_propose(
+        actor=world.personas["analyst"], case=case, text=text, owner="Director of Finance"
+    )
+
+
+def pdf(name="evidence.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% board minutes\n")
+
+
+def test_an_organisation_user_files_evidence_against_a_criterion(world, case, client):
+    criterion = _criterion(world, case)
+    client.force_login(world.personas["submitter_a"])
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f'name="e{criterion.pk}-file"' in page
+    assert f'name="c{criterion.pk}-status"' not in page  # the organisation does not set the status
+    response = client.post(
+        reverse("escalation:criterion-evidence", args=[criterion.pk]),
+        {f"e{criterion.pk}-file": pdf("board-minutes-may.pdf"), f"e{criterion.pk}-note": "Board minutes"},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.target == criterion and attachment.organisation == world.org_a
+    assert attachment.uploaded_by == world.personas["submitter_a"]
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "board-minutes-may.pdf" in page
+    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 200
+    client.force_login(world.personas["submitter_b"])
+    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_beside_the_field_and_nothing_is_stored(world, case, client):
+    criterion = _criterion(world, case)
+    client.force_login(world.personas["submitter_a"])
+    response = client.post(
+        reverse("escalation:criterion-evidence", args=[criterion.pk]),
+        {f"e{criterion.pk}-file": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 a program, not a PDF")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="e{criterion.pk}-file-error"' in page or f"id_e{criterion.pk}-file-error" in page
+    assert "plan.pdf" in page
+    assert not Attachment.objects.exists()
+
+
+def test_an_official_moves_a_criterion_on_and_a_stale_form_is_a_conflict(world, case, client):
+    criterion = _criterion(world, case)
+    client.force_login(world.personas["analyst"])
+    url = reverse("escalation:criterion-status", args=[criterion.pk])
+    stale = criterion.version
+    response = client.post(url, {f"c{criterion.pk}-version": stale, f"c{criterion.pk}-status": "agreed"})
+    assert response.status_code == 302
+    criterion.refresh_from_db()
+    assert criterion.status == "agreed" and criterion.agreed_on is not None
+    # A second official still holding the old page tries to set a different status.
+    response = client.post(url, {f"c{criterion.pk}-version": stale, f"c{criterion.pk}-status": "met"})
+    assert response.status_code == 200
+    assert 'data-error-code="conflict"' in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.status == "agreed"
+
+
+def test_sustaining_the_last_criterion_in_sustainability_closes_the_case_from_the_page(world, case, client):
+    criterion = _criterion(world, case, "Balanced plan delivered for two quarters")
+    analyst, decider = world.personas["analyst"], world.personas["decision_maker"]
+    for status in ("agreed", "in_progress", "met"):
+        criterion = services.criterion_set_status(
+            actor=analyst, criterion=criterion, expected_version=criterion.version, status=status, on=DAY
+        )
+    down = services.decision_draft(
+        actor=analyst,
+        organisation=world.org_a,
+        scope=services.Scope("organisation"),
+        to_level=1,
+        rationale="Criteria met",
+        planned_on=date(2026, 9, 1),
+    )
+    services.decision_decide(
+        actor=decider,
+        decision=down,
+        expected_version=down.version,
+        decided_on=date(2026, 9, 1),
+        override_rationale="Met, awaiting a second quarter to show it is sustained",
+    )
+    case.refresh_from_db()
+    assert case.phase == "sustainability"
+    client.force_login(analyst)
+    client.post(
+        reverse("escalation:criterion-status", args=[criterion.pk]),
+        {f"c{criterion.pk}-version": criterion.version, f"c{criterion.pk}-status": "sustained"},
+    )
+    case.refresh_from_db()
+    assert case.phase == "closed"
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Every sustainability criterion is sustained." in page
+    assert f'name="c{criterion.pk}-status"' not in page  # a closed case's criteria are settled
+
+
+def test_a_request_is_sent_from_the_case_answered_with_a_file_and_cannot_be_answered_twice(world, case, client):
+    client.force_login(world.personas["analyst"])
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f"{reverse('escalation:request-send')}?case={case.pk}" in page
+    with time_machine.travel(date(2026, 6, 2)):
+        response = client.post(
+            reverse("escalation:request-send"),
+            {
+                "case": case.pk,
+                "organisation": world.org_a.pk,
+                "question": "Send the month 2 financial recovery plan.",
+                "due_on": "2026-06-16",
+            },
+        )
+    sent = InformationRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == sent.get_absolute_url()
+    assert sent.case == case and sent.sent_on == date(2026, 6, 2)
+
+    client.force_login(world.personas["submitter_a"])
+    with time_machine.travel(date(2026, 6, 17)):
+        page = client.get(sent.get_absolute_url()).content.decode()
+        assert "The answer was due by 16 June 2026 and has not been received." in page
+        response = client.post(
+            reverse("escalation:request-answer", args=[sent.pk]),
+            {"version": sent.version, "response": "Plan attached.", "file": pdf("recovery-plan.pdf")},
+        )
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.responded_on == date(2026, 6, 17) and sent.answered_by == world.personas["submitter_a"]
+    page = client.get(sent.get_absolute_url()).content.decode()
+    assert "recovery-plan.pdf" in page and "Plan attached." in page
+    assert "has not been received" not in page
+    assert "Answered late: the answer was due by 16 June 2026." in page
+    again = client.post(
+        reverse("escalation:request-answer", args=[sent.pk]),
+        {"version": sent.version, "response": "Second go"},
+    )
+    assert again.status_code == 200
+    assert 'data-error-code="already_answered"' in again.content.decode()
+
+
+def test_a_refused_file_loses_the_answer_too(world, case, client):
+    sent = services.request_send(
+        actor=world.personas["analyst"], organisation=world.org_a, question="q", sent_on=DAY, due_on=DAY
+    )
+    client.force_login(world.personas["submitter_a"])
+    response = client.post(
+        reverse("escalation:request-answer", args=[sent.pk]),
+        {"version": sent.version, "response": "Here it is", "file": SimpleUploadedFile("x.pdf", b"")},
+    )
+    assert response.status_code == 200
+    assert "is empty" in response.content.decode()
+    assert "Here it is" in response.content.decode()  # what the user typed is kept
+    sent.refresh_from_db()
+    assert sent.responded_on is None and not Attachment.objects.exists()
+
+
+def test_the_case_page_makes_as_many_queries_with_many_criteria_as_with_one(world, case, client):
+    client.force_login(world.personas["submitter_a"])
+    _criterion(world, case, "one")
+    url = case.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(8):
+        criterion = _criterion(world, case, f"criterion {n}")
+        services.criterion_evidence_add(actor=world.personas["submitter_a"], criterion=criterion, upload=pdf())
+    with CaptureQueriesContext(connection) as nine:
+        client.get(url)
+    assert len(nine) == len(one)
+    assert DeescalationCriterion.objects.count() == 9
