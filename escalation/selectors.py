@@ -324,6 +324,16 @@ def organisation_escalation(*, user, organisation, on: date) -> OrganisationEsca
     return OrganisationEscalation(levels=levels, decisions=decisions, open_cases=open_cases, requests=requests)
 
 
+def support_plan_list(*, user) -> QuerySet:
+    """Support plans the user may see, with everything the API shows, in a fixed number of queries."""
+    return access.restrict(
+        SupportPlan.objects.select_related("case__organisation").prefetch_related(
+            "interventions", "milestones", "maturity_areas__scores__area"
+        ),
+        user,
+    ).order_by("-started_on", "pk")
+
+
 def concern_list(*, user) -> QuerySet:
     return access.restrict(Concern.objects.select_related("organisation", "domain"), user).order_by("-raised_on")
 

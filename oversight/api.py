@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import status
+from django.urls import reverse
+from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import OversightError
+from .models import Attachment
 
 
 class Pagination(PageNumberPagination):
@@ -35,3 +37,21 @@ def exception_handler(exc, context):
         codes = exc.get_codes() if hasattr(exc, "get_codes") else None
         response.data["code"] = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
     return response
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A stored file's description; the file itself downloads from ``download`` after the
+    access policy has checked the caller."""
+
+    name = serializers.CharField(source="original_name", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "purpose", "created_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, attachment) -> str:
+        path = reverse("attachment-download", args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path

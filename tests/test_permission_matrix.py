@@ -444,6 +444,33 @@ MATRIX: list[Case] = [
         data=lambda w, o, p: {"version": o["criterion_a"].version, "status": "agreed", "on": "2026-11-10"},
         api=True,
     ),
+    Case(
+        "api:escalation-criterion-evidence",
+        lambda w, o: reverse("api:escalation-criterion-evidence", args=[o["criterion_a"].pk]),
+        row(401, 201, 201, 201, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n% minutes\n"), "note": "Minutes"},
+        api=True,
+        extra={"format": "multipart"},
+    ),
+    Case(
+        "api:escalation-criterion-evidence",
+        lambda w, o: reverse("api:escalation-criterion-evidence", args=[o["criterion_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-support-plan-list",
+        lambda w, o: reverse("api:escalation-support-plan-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:escalation-support-plan-detail",
+        lambda w, o: reverse("api:escalation-support-plan-detail", args=[o["plan_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
     Case("api:escalation-concern-list", lambda w, o: reverse("api:escalation-concern-list"), SIGNED_IN_API, api=True),
     Case(
         "api:escalation-concern-list",
@@ -606,6 +633,7 @@ def objects(world, frameworks):
         "case_a": decided_a.case,
         "case_b": decided_b.case,
         "criterion_a": services.criterion_propose(actor=analyst, case=decided_a.case, text="Plan approved"),
+        "plan_a": services.support_plan_create(actor=analyst, case=decided_a.case, kind="improvement", started_on=day),
         "concern_a": services.concern_raise(
             actor=analyst, organisation=world.org_a, title="t", description="d", on=day
         ),
@@ -642,7 +670,7 @@ def test_matrix(case, world, objects, client, api_client):
             http.logout()
             if user.is_authenticated:
                 http.force_login(user)
-            kwargs = {"format": "json"} if case.api and data is not None else {}
+            kwargs = {"format": case.extra.get("format", "json")} if case.api and data is not None else {}
             call = getattr(http, case.method)
             response = call(url, data, **kwargs) if data is not None else call(url)
             if response.status_code != case.expect[persona]:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.models import Organisation
@@ -12,6 +13,10 @@ from ..models import (
     EscalationStatus,
     InformationRequest,
     IntelligenceItem,
+    MaturityScore,
+    Milestone,
+    SupportIntervention,
+    SupportPlan,
 )
 
 
@@ -168,6 +173,11 @@ class CriterionProposeSerializer(serializers.Serializer):
     owner = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class EvidenceSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+
+
 class CriterionStatusSerializer(VersionSerializer):
     status = serializers.ChoiceField(choices=CriterionStatus.choices)
     on = serializers.DateField()
@@ -270,3 +280,61 @@ class IntelligenceAddSerializer(serializers.Serializer):
     dated = serializers.DateField()
     summary = serializers.CharField()
     rag = serializers.ChoiceField(choices=Rag.choices)
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportIntervention
+        fields = ["id", "kind", "description", "lead", "starts_on", "ends_on"]
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "owner", "due_on", "rag"]
+        read_only_fields = fields
+
+
+class MaturityScoreSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.name", read_only=True)
+
+    class Meta:
+        model = MaturityScore
+        fields = ["area", "assessed_on", "score", "note"]
+        read_only_fields = fields
+
+
+class SupportPlanSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="case.organisation.code", read_only=True)
+    interventions = InterventionSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    maturity_scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "id",
+            "organisation",
+            "case",
+            "kind",
+            "started_on",
+            "senior_responsible_officer",
+            "risk_and_impact",
+            "understanding_of_drivers",
+            "leadership_and_governance",
+            "credibility_of_plans",
+            "previous_support",
+            "trajectory",
+            "criteria_summary",
+            "interventions",
+            "milestones",
+            "maturity_scores",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MaturityScoreSerializer(many=True))
+    def get_maturity_scores(self, plan):
+        scores = [score for area in plan.maturity_areas.all() for score in area.scores.all()]
+        return MaturityScoreSerializer(scores, many=True).data

@@ -8,6 +8,7 @@ from .views import (
     IntelligenceViewSet,
     LevelViewSet,
     RequestViewSet,
+    SupportPlanViewSet,
 )
 
 router = SimpleRouter()
@@ -18,5 +19,7 @@ router.register("escalation/criteria", CriterionViewSet, basename="escalation-cr
 router.register("escalation/concerns", ConcernViewSet, basename="escalation-concern")
 router.register("escalation/requests", RequestViewSet, basename="escalation-request")
 router.register("escalation/intelligence", IntelligenceViewSet, basename="escalation-intelligence")
+
+router.register("escalation/support-plans", SupportPlanViewSet, basename="escalation-support-plan")
 
 urlpatterns = router.urls

@@ -5,9 +5,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from oversight import access
+from oversight.api import AttachmentSerializer
+from oversight.selectors import attachments_for
 
 from .. import selectors, services
 from ..filters import DecisionFilter
@@ -188,6 +191,36 @@ class CriterionViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModel
             on=data["on"],
         )
         return Response(s.CriterionSerializer(criterion).data)
+
+    @extend_schema(
+        methods=["post"], request={"multipart/form-data": s.EvidenceSerializer}, responses={201: AttachmentSerializer}
+    )
+    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """The evidence filed against a criterion; POST files more (WG, NHS P&I or the
+        organisation's own staff)."""
+        criterion = self.get_object()
+        if request.method == "GET":
+            files = attachments_for([criterion], user=request.user)[str(criterion.pk)]
+            return Response(AttachmentSerializer(files, many=True, context={"request": request}).data)
+        data = self._valid(s.EvidenceSerializer)
+        attachment = services.criterion_evidence_add(
+            actor=request.user, criterion=criterion, upload=data["file"], note=data["note"]
+        )
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SupportPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Improvement plans (levels 2-3) and targeted support (levels 4-5), with interventions,
+    milestones and maturity scores."""
+
+    serializer_class = s.SupportPlanSerializer
+
+    def get_queryset(self):
+        return selectors.support_plan_list(user=self.request.user)
 
 
 class ConcernViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -130,3 +130,62 @@ def test_a_maturity_score_outside_1_to_5_is_refused(world, case_at):
         services.maturity_score_record(
             actor=world.personas["analyst"], plan=plan, area_name="Finance", assessed_on=date(2025, 4, 1), score=7
         )
+
+
+def _plan_with_content(world, case, n):
+    analyst = world.personas["analyst"]
+    plan = services.support_plan_create(
+        actor=analyst, case=case, kind="targeted_support", started_on=date(2025, 3, 10 + n)
+    )
+    services.intervention_add(actor=analyst, plan=plan, kind="mentoring", lead="NHS P&I", starts_on=date(2025, 4, 1))
+    services.milestone_add(actor=analyst, plan=plan, title="m", owner="o", due_on=date(2025, 9, 30))
+    for area in ("Governance", "Culture"):
+        services.maturity_score_record(actor=analyst, plan=plan, area_name=area, assessed_on=date(2025, 4, 1), score=2)
+    return plan
+
+
+def test_the_support_plan_api_shows_the_matrix_in_a_fixed_number_of_queries(world, case_at, api_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    case = case_at(4)
+    _plan_with_content(world, case, 0)
+    api_client.force_login(world.personas["submitter_a"])
+    url = reverse("api:escalation-support-plan-list")
+    api_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        body = api_client.get(url).json()
+    assert body["results"][0]["maturity_scores"] == [
+        {"area": "Governance", "assessed_on": "2025-04-01", "score": 2, "note": ""},
+        {"area": "Culture", "assessed_on": "2025-04-01", "score": 2, "note": ""},
+    ]
+    assert body["results"][0]["interventions"][0]["kind"] == "mentoring"
+    for n in range(1, 6):
+        _plan_with_content(world, case, n)
+    with CaptureQueriesContext(connection) as six:
+        assert api_client.get(url).json()["count"] == 6
+    assert len(six) == len(one)
+    api_client.force_login(world.personas["submitter_b"])
+    assert api_client.get(url).json()["count"] == 0
+
+
+def test_evidence_filed_through_the_api_is_listed_and_a_bad_file_is_a_400(world, case_at, api_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    case = case_at(3)
+    criterion = services.criterion_propose(actor=world.personas["analyst"], case=case, text="Plan approved")
+    url = reverse("api:escalation-criterion-evidence", args=[criterion.pk])
+    api_client.force_login(world.personas["submitter_a"])
+    created = api_client.post(
+        url, {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% plan\n"), "note": "Board paper"}, format="multipart"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["name"] == "plan.pdf" and created.json()["purpose"] == "Board paper"
+    refused = api_client.post(url, {"file": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 program")}, format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["code"] and "plan.pdf" in refused.json()["detail"]
+    listed = api_client.get(url).json()
+    assert [f["name"] for f in listed] == ["plan.pdf"]
+    assert listed[0]["download"].endswith(f"/attachments/{created.json()['id']}/")
