@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from organisations.models import Organisation
 
 from . import services
-from .models import Domain, EscalationDecision
+from .models import Domain, EscalationCase, EscalationDecision
 
 SOURCE = "Demo data"
 
@@ -63,4 +63,60 @@ def seed() -> list[str]:
                 notified_on=decided_on,
                 override_rationale="Demo data: criteria treated as sustained.",
             )
+    _support(analyst)
     return []
+
+
+# Illustrative maturity scores (1-5) for the demo targeted-support plan, by assessment date.
+MATURITY = {
+    "Board governance": [(date(2025, 4, 1), 1), (date(2025, 10, 1), 2), (date(2026, 4, 1), 3)],
+    "Financial grip and control": [(date(2025, 4, 1), 2), (date(2025, 10, 1), 2), (date(2026, 4, 1), 3)],
+    "Culture and speaking up": [(date(2025, 4, 1), 1), (date(2026, 4, 1), 2)],
+}
+
+
+def _support(analyst) -> None:
+    """Targeted support for the demo special-measures case, with criteria, milestones and a
+    maturity matrix."""
+    case = EscalationCase.objects.get(organisation__code="BCUHB", scope_key="organisation", phase="active")
+    plan = services.support_plan_create(
+        actor=analyst,
+        case=case,
+        kind="targeted_support",
+        started_on=date(2025, 3, 10),
+        senior_responsible_officer="Board Secretary",
+        risk_and_impact="Demo data: high, across governance and finance.",
+    )
+    services.intervention_add(
+        actor=analyst,
+        plan=plan,
+        kind="independent_adviser",
+        lead="NHS Performance and Improvement",
+        starts_on=date(2025, 4, 1),
+    )
+    services.milestone_add(
+        actor=analyst,
+        plan=plan,
+        title="Board development programme in place",
+        owner="Chair",
+        due_on=date(2025, 9, 30),
+        rag="green",
+    )
+    services.milestone_add(
+        actor=analyst,
+        plan=plan,
+        title="Three-year financial plan approved",
+        owner="Director of Finance",
+        due_on=date(2026, 3, 31),
+        rag="amber",
+    )
+    for area, scores in MATURITY.items():
+        for assessed_on, score in scores:
+            services.maturity_score_record(
+                actor=analyst, plan=plan, area_name=area, assessed_on=assessed_on, score=score
+            )
+    for text in (
+        "An independent review of board effectiveness finds the board cohesive and well led.",
+        "A balanced financial plan is approved by the board and delivered for two quarters.",
+    ):
+        services.criterion_propose(actor=analyst, case=case, text=text, owner="Chief Executive")

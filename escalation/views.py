@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from organisations.choices import OrganisationKind
 from organisations.models import Region
 from organisations.rules import LEVEL_HOLDING_KINDS
-from oversight import access
+from oversight import access, charts
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import VersionedForm, add_domain_error
@@ -405,7 +405,10 @@ def case_detail(request, pk, failed=None):
     forms.update(failed or {})
     evidence = attachments_for(criteria, user=request.user)
     rows = [(c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}")) for c in criteria]
-    plans = [(plan, selectors.maturity_matrix(plan=plan)) for plan in case.support_plans.all()]
+    plans = []
+    for plan in case.support_plans.all():
+        matrix = selectors.maturity_matrix(plan=plan)
+        plans.append((plan, matrix, _maturity_chart(plan, matrix)))
     context = {
         "case": case,
         "level": level,
@@ -543,13 +546,41 @@ def organisation_escalation(request, pk):
     organisation = organisation_private_get(user=request.user, pk=pk)
     today = timezone.localdate()
     data = selectors.organisation_escalation(user=request.user, organisation=organisation, on=today)
-    template = (
-        "escalation/partials/_organisation_escalation.html"
-        if request.htmx
-        else "escalation/organisation_escalation.html"
+    context = {"organisation": organisation, "data": data, "today": today, "levels": Level.choices}
+    if request.htmx:
+        return render(request, "escalation/partials/_organisation_escalation.html", context)
+    context["full_page"] = True
+    context["timeline_chart"] = _timeline_chart(organisation, data.decisions, today)
+    return render(request, "escalation/organisation_escalation.html", context)
+
+
+def _timeline_chart(organisation, decisions, today) -> str:
+    """The decision timeline as steps, one line per scope: a picture of the table below it."""
+    if not decisions:
+        return ""
+    scopes: dict[str, tuple[str, list]] = {}
+    for decision in decisions:
+        scopes.setdefault(decision.scope_key, (decision.scope_label, []))[1].append(
+            (decision.effective_from, decision.to_level)
+        )
+    return charts.step_chart(
+        [charts.Series(label, points) for label, points in scopes.values()],
+        title=_("Escalation levels of %(name)s over time") % {"name": organisation.display_name},
+        description=_("One line for each scope, stepping at each decision; the table below lists every decision."),
+        until=charts.pad_until(decisions[-1].effective_from, today),
+        y_label=_("Level"),
     )
-    return render(
-        request, template, {"organisation": organisation, "data": data, "today": today, "levels": Level.choices}
+
+
+def _maturity_chart(plan, matrix) -> str:
+    if not matrix.rows or not matrix.dates:
+        return ""
+    return charts.line_chart(
+        [charts.Series(name, list(zip(matrix.dates, scores, strict=True))) for name, scores in matrix.rows],
+        title=_("Maturity scores: %(plan)s") % {"plan": plan.get_kind_display()},
+        description=_("Each area's score from 1 to 5 at each assessment; the table below gives the same scores."),
+        y_values=(1, 2, 3, 4, 5),
+        y_label=_("Score"),
     )
 
 

@@ -108,6 +108,7 @@ ACTIONS = [
     "escalation.case.open",
     "escalation.case.close",
     "escalation.criteria.manage",
+    "escalation.criteria.evidence",
     "escalation.concern.raise",
     "escalation.concern.triage",
     "escalation.request.send",
@@ -125,16 +126,17 @@ Y, N = True, False
 # fmt: off
 EXPECTED = {
     # organisation: register private change; membership: view change; attachment: view upload; notification;
-    # admin; escalation: view draft recommend decide notify, case open close, criteria, concern raise triage,
+    # admin; escalation: view draft recommend decide notify, case open close, criteria manage evidence,
+    # concern raise triage,
     # request send answer, support plans, intelligence add share, tripartite
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, N, N],
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, N, N, Y, N, N, N, N],
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
 }
 # fmt: on
 
