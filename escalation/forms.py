@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import VersionedForm
 
-from .choices import CriterionStatus, IntelligenceKind, Level, Rag, ScopeKind, Severity
-from .models import Domain
+from .choices import CriterionStatus, IntelligenceKind, InterventionKind, Level, Rag, ScopeKind, Severity
+from .models import Domain, SupportPlan
 
 
 class DateInput(forms.DateInput):
@@ -152,3 +152,56 @@ class RequestSendForm(forms.Form):
 class RequestAnswerForm(VersionedForm):
     response = forms.CharField(label=_("Response"), widget=forms.Textarea)
     file = forms.FileField(label=_("Supporting file"), required=False)
+
+
+class SupportPlanForm(forms.ModelForm):
+    """Start an improvement plan or targeted support, with the assessment of 002 §70."""
+
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "kind",
+            "started_on",
+            "senior_responsible_officer",
+            "risk_and_impact",
+            "understanding_of_drivers",
+            "leadership_and_governance",
+            "credibility_of_plans",
+            "previous_support",
+            "trajectory",
+            "criteria_summary",
+        ]
+        widgets = {"started_on": DateInput}
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Intervention"), choices=InterventionKind.choices)
+    lead = forms.CharField(label=_("Lead"), max_length=200)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return data
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=300)
+    owner = forms.CharField(label=_("Owner"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
+    rag = forms.ChoiceField(label=_("RAG"), choices=Rag.choices, initial=Rag.AMBER)
+
+
+class MaturityScoreForm(forms.Form):
+    area_name = forms.CharField(label=_("Area"), max_length=200, help_text=_("An existing area, or a new one."))
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput)
+    score = forms.TypedChoiceField(
+        label=_("Score"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        help_text=_("1 (least) to 5 (most mature)."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

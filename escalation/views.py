@@ -34,8 +34,12 @@ from .forms import (
     DecisionWithdrawForm,
     EvidenceForm,
     IntelligenceForm,
+    InterventionForm,
+    MaturityScoreForm,
+    MilestoneForm,
     RequestAnswerForm,
     RequestSendForm,
+    SupportPlanForm,
 )
 from .models import DeescalationCriterion, Era, EscalationDecision, IntelligenceItem
 
@@ -405,10 +409,22 @@ def case_detail(request, pk, failed=None):
     forms.update(failed or {})
     evidence = attachments_for(criteria, user=request.user)
     rows = [(c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}")) for c in criteria]
+    manages_support = open_case and access.can(request.user, "escalation.support.manage", case)
+    if manages_support:
+        forms.setdefault("plan", SupportPlanForm(prefix="plan", initial={"started_on": today}))
     plans = []
     for plan in case.support_plans.all():
         matrix = selectors.maturity_matrix(plan=plan)
-        plans.append((plan, matrix, _maturity_chart(plan, matrix)))
+        plan_forms = {}
+        if manages_support:
+            plan_forms = {
+                "intervention": forms.get(f"intervention-{plan.pk}")
+                or InterventionForm(prefix=f"i{plan.pk}", initial={"starts_on": today}),
+                "milestone": forms.get(f"milestone-{plan.pk}") or MilestoneForm(prefix=f"m{plan.pk}"),
+                "score": forms.get(f"score-{plan.pk}")
+                or MaturityScoreForm(prefix=f"s{plan.pk}", initial={"assessed_on": today}),
+            }
+        plans.append((plan, matrix, _maturity_chart(plan, matrix), plan_forms))
     context = {
         "case": case,
         "level": level,
@@ -508,6 +524,90 @@ def criterion_evidence(request, pk):
         action=action,
         success=_("The evidence has been filed."),
         detail=case_detail,
+    )
+
+
+@login_required
+@require_POST
+def support_plan_create(request, pk):
+    case = selectors.case_detail(user=request.user, pk=pk)
+    form = SupportPlanForm(request.POST, prefix="plan")
+
+    def action(data):
+        services.support_plan_create(actor=request.user, case=case, **data)
+
+    return _act(
+        request,
+        case,
+        name="plan",
+        form=form,
+        permission="escalation.support.manage",
+        action=action,
+        success=_("The plan has been started."),
+        detail=case_detail,
+    )
+
+
+def _plan(request, pk):
+    return get_object_or_404(selectors.support_plan_list(user=request.user), pk=pk)
+
+
+def _plan_action(request, pk, *, name, prefix, form_class, service, success):
+    """Add to a plan from the case page: an intervention, a milestone or a maturity score."""
+    plan = _plan(request, pk)
+    form = form_class(request.POST, prefix=f"{prefix}{plan.pk}")
+    access.require(request.user, "escalation.support.manage", plan)
+    return _act(
+        request,
+        plan.case,
+        name=f"{name}-{plan.pk}",
+        form=form,
+        permission="escalation.view",
+        action=lambda data: service(actor=request.user, plan=plan, **data),
+        success=success,
+        detail=case_detail,
+    )
+
+
+@login_required
+@require_POST
+def plan_intervention_add(request, pk):
+    return _plan_action(
+        request,
+        pk,
+        name="intervention",
+        prefix="i",
+        form_class=InterventionForm,
+        service=services.intervention_add,
+        success=_("The intervention has been added."),
+    )
+
+
+@login_required
+@require_POST
+def plan_milestone_add(request, pk):
+    return _plan_action(
+        request,
+        pk,
+        name="milestone",
+        prefix="m",
+        form_class=MilestoneForm,
+        service=services.milestone_add,
+        success=_("The milestone has been added."),
+    )
+
+
+@login_required
+@require_POST
+def plan_score_record(request, pk):
+    return _plan_action(
+        request,
+        pk,
+        name="score",
+        prefix="s",
+        form_class=MaturityScoreForm,
+        service=services.maturity_score_record,
+        success=_("The maturity score has been recorded."),
     )
 
 

@@ -231,6 +231,47 @@ MATRIX: list[Case] = [
         data=lambda w, o, p: {"version": o["case_a"].version, "reason": "Done"},
     ),
     Case(
+        "escalation:support-plan-create",
+        lambda w, o: reverse("escalation:support-plan-create", args=[o["case_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"plan-kind": "improvement", "plan-started_on": "2026-11-10"},
+    ),
+    Case(
+        "escalation:plan-intervention-add",
+        lambda w, o: reverse("escalation:plan-intervention-add", args=[o["plan_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"i{o['plan_a'].pk}-kind": "mentoring",
+            f"i{o['plan_a'].pk}-lead": "NHS P&I",
+            f"i{o['plan_a'].pk}-starts_on": "2026-11-10",
+        },
+    ),
+    Case(
+        "escalation:plan-milestone-add",
+        lambda w, o: reverse("escalation:plan-milestone-add", args=[o["plan_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"m{o['plan_a'].pk}-title": "Plan approved",
+            f"m{o['plan_a'].pk}-owner": "Chair",
+            f"m{o['plan_a'].pk}-due_on": "2027-03-31",
+            f"m{o['plan_a'].pk}-rag": "amber",
+        },
+    ),
+    Case(
+        "escalation:plan-score-record",
+        lambda w, o: reverse("escalation:plan-score-record", args=[o["plan_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"s{o['plan_a'].pk}-area_name": "Governance",
+            f"s{o['plan_a'].pk}-assessed_on": "2026-11-10",
+            f"s{o['plan_a'].pk}-score": "2",
+        },
+    ),
+    Case(
         "escalation:criterion-status",
         lambda w, o: reverse("escalation:criterion-status", args=[o["criterion_a"].pk]),
         row(302, 302, 302, 302, 403, 404, 404, 403),

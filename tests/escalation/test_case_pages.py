@@ -202,3 +202,81 @@ def test_the_case_page_makes_as_many_queries_with_many_criteria_as_with_one(worl
         client.get(url)
     assert len(nine) == len(one)
     assert DeescalationCriterion.objects.count() == 9
+
+
+def test_an_analyst_starts_targeted_support_and_builds_its_maturity_matrix_from_the_case_page(
+    world, frameworks, client
+):
+    draft = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=services.Scope("organisation"),
+        to_level=4,
+        rationale="Governance failings",
+        planned_on=DAY,
+    )
+    case = services.decision_decide(
+        actor=world.personas["decision_maker"],
+        decision=draft,
+        expected_version=draft.version,
+        decided_on=DAY,
+        minister_decided_on=DAY,
+    ).case
+    client.force_login(world.personas["analyst"])
+    # An improvement plan is for levels 2-3: refused beside the field, nothing saved.
+    refused = client.post(
+        reverse("escalation:support-plan-create", args=[case.pk]),
+        {"plan-kind": "improvement", "plan-started_on": "2026-06-10"},
+    )
+    assert refused.status_code == 200
+    assert 'data-error-code="plan_not_for_this_level"' in refused.content.decode()
+    assert not case.support_plans.exists()
+    response = client.post(
+        reverse("escalation:support-plan-create", args=[case.pk]),
+        {
+            "plan-kind": "targeted_support",
+            "plan-started_on": "2026-06-10",
+            "plan-senior_responsible_officer": "Board Secretary",
+            "plan-risk_and_impact": "High",
+        },
+    )
+    assert response.status_code == 302
+    plan = case.support_plans.get()
+    for day, score in (("2026-07-01", "1"), ("2026-10-01", "3")):
+        client.post(
+            reverse("escalation:plan-score-record", args=[plan.pk]),
+            {f"s{plan.pk}-area_name": "Board governance", f"s{plan.pk}-assessed_on": day, f"s{plan.pk}-score": score},
+        )
+    client.post(
+        reverse("escalation:plan-milestone-add", args=[plan.pk]),
+        {
+            f"m{plan.pk}-title": "Board development programme",
+            f"m{plan.pk}-owner": "Chair",
+            f"m{plan.pk}-due_on": "2026-12-31",
+            f"m{plan.pk}-rag": "green",
+        },
+    )
+    # Removing board members is a special-measures power: refused at level 4.
+    statutory = client.post(
+        reverse("escalation:plan-intervention-add", args=[plan.pk]),
+        {f"i{plan.pk}-kind": "removal", f"i{plan.pk}-lead": "Minister", f"i{plan.pk}-starts_on": "2026-07-01"},
+    )
+    assert 'data-error-code="statutory_power_needs_level_5"' in statutory.content.decode()
+    assert not plan.interventions.exists()
+    bad_dates = client.post(
+        reverse("escalation:plan-intervention-add", args=[plan.pk]),
+        {
+            f"i{plan.pk}-kind": "mentoring",
+            f"i{plan.pk}-lead": "NHS P&I",
+            f"i{plan.pk}-starts_on": "2026-07-01",
+            f"i{plan.pk}-ends_on": "2026-06-01",
+        },
+    )
+    assert "The end date cannot be before the start date." in bad_dates.content.decode()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Board development programme" in page and "Board Secretary" in page
+    assert "Maturity scores: Targeted support" in page  # the progression chart
+    assert plan.maturity_areas.get().scores.count() == 2
+    client.force_login(world.personas["submitter_a"])
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Add to this plan" not in page and "Start an improvement plan" not in page
