@@ -15,7 +15,14 @@ from .choices import (
     ScopeKind,
     Severity,
 )
-from .models import Concern, EscalationCase, EscalationDecision, InformationRequest, IntelligenceItem
+from .models import (
+    Concern,
+    EscalationCase,
+    EscalationDecision,
+    InformationRequest,
+    IntelligenceItem,
+    TripartiteRound,
+)
 
 
 class DecisionFilter(django_filters.FilterSet):
@@ -100,3 +107,17 @@ class IntelligenceFilter(django_filters.FilterSet):
     class Meta:
         model = IntelligenceItem
         fields = ["organisation", "kind", "rag"]
+
+
+class TripartiteRoundFilter(django_filters.FilterSet):
+    title = django_filters.CharFilter(label=_("Title contains"), lookup_expr="icontains")
+    held_after = django_filters.DateFilter(
+        label=_("Held on or after (YYYY-MM-DD)"), field_name="held_on", lookup_expr="gte"
+    )
+    held_before = django_filters.DateFilter(
+        label=_("Held on or before (YYYY-MM-DD)"), field_name="held_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = TripartiteRound
+        fields = ["title", "held_after", "held_before"]

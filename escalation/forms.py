@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from oversight.forms import VersionedForm
 
-from .choices import CriterionStatus, IntelligenceKind, InterventionKind, Level, Rag, ScopeKind, Severity
+from .choices import (
+    CriterionStatus,
+    IntelligenceKind,
+    InterventionKind,
+    Level,
+    Rag,
+    Recommendation,
+    ScopeKind,
+    Severity,
+)
 from .models import Domain, SupportPlan
 
 
@@ -205,3 +214,53 @@ class MaturityScoreForm(forms.Form):
         help_text=_("1 (least) to 5 (most mature)."),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+def _partner_bodies():
+    return Organisation.objects.filter(kind__in=("government", "inspectorate", "auditor")).order_by("name")
+
+
+class TripartiteRoundForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("For example, Tripartite meeting, spring 2027.")
+    )
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Bodies taking part"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their people see this round and its recommendations."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _partner_bodies()
+
+
+class TripartiteViewForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(statutory=True, active=True).order_by("name"),
+        empty_label=_("Choose an organisation"),
+    )
+    domain = forms.ModelChoiceField(
+        label=_("Domain or pillar"),
+        queryset=Domain.objects.none(),
+        required=False,
+        empty_label=_("Whole organisation"),
+    )
+    shared_view = forms.CharField(label=_("The partners' shared view"), widget=forms.Textarea)
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)
+    recommended_level = forms.TypedChoiceField(
+        label=_("To level"),
+        choices=[("", _("Not applicable")), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Required unless the recommendation is to maintain the level."),
+    )
+
+    def __init__(self, *args, era=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if era is not None:
+            self.fields["domain"].queryset = Domain.objects.filter(era=era).order_by("order")

@@ -591,6 +591,9 @@ class TripartiteRound(BaseModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("escalation:tripartite-detail", args=[self.pk])
+
 
 class TripartiteView(BaseModel):
     """The shared view on one organisation and domain, and its recommendation."""

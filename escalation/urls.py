@@ -32,6 +32,11 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/answer/", views.request_answer, name="request-answer"),
     path("intelligence/", views.IntelligenceListView.as_view(), name="intelligence-list"),
+    path("tripartite/", views.TripartiteRoundListView.as_view(), name="tripartite-list"),
+    path("tripartite/new/", views.tripartite_round_create, name="tripartite-create"),
+    path("tripartite/<int:pk>/", views.tripartite_round_detail, name="tripartite-detail"),
+    path("tripartite/<int:pk>/views/", views.tripartite_view_record, name="tripartite-view-record"),
+    path("tripartite/views/<int:pk>/start/", views.tripartite_view_start_decision, name="tripartite-view-start"),
     path("intelligence/new/", views.intelligence_add, name="intelligence-add"),
     path("intelligence/<int:pk>/share/", views.intelligence_share, name="intelligence-share"),
 ]

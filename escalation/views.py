@@ -21,7 +21,14 @@ from oversight.views import OversightListView
 
 from . import rules, selectors, services
 from .choices import Authority, CasePhase, DecisionStatus, Level
-from .filters import CaseFilter, ConcernFilter, DecisionFilter, IntelligenceFilter, RequestFilter
+from .filters import (
+    CaseFilter,
+    ConcernFilter,
+    DecisionFilter,
+    IntelligenceFilter,
+    RequestFilter,
+    TripartiteRoundFilter,
+)
 from .forms import (
     CaseCloseForm,
     ConcernRaiseForm,
@@ -40,8 +47,10 @@ from .forms import (
     RequestAnswerForm,
     RequestSendForm,
     SupportPlanForm,
+    TripartiteRoundForm,
+    TripartiteViewForm,
 )
-from .models import DeescalationCriterion, Era, EscalationDecision, IntelligenceItem
+from .models import DeescalationCriterion, Era, EscalationDecision, IntelligenceItem, TripartiteView
 
 
 def _parse_date(value: str | None, default: date) -> tuple[date, str]:
@@ -928,3 +937,113 @@ def intelligence_share(request, pk):
     services.intelligence_share(actor=request.user, item=item, expected_version=form.cleaned_data["version"])
     messages.success(request, _("The intelligence has been shared with the tripartite partners."))
     return redirect("escalation:intelligence-list")
+
+
+# --- Tripartite rounds ------------------------------------------------------------------------
+
+
+class TripartiteRoundListView(OversightListView):
+    """Tripartite rounds: WG, HIW and Audit Wales's shared view of each organisation and their
+    recommendations [002 §37]. Partners see the rounds their body took part in."""
+
+    filterset_class = TripartiteRoundFilter
+    template_name = "escalation/tripartite_list.html"
+    export_filename = "tripartite-rounds"
+    export_columns = [
+        Column(gettext_lazy("Held on"), "held_on"),
+        Column(gettext_lazy("Title"), "title"),
+        Column(gettext_lazy("Bodies taking part"), lambda r: ", ".join(p.code for p in r.participants.all())),
+        Column(gettext_lazy("Recommendations"), lambda r: len(r.views.all())),
+    ]
+
+    def get_queryset(self):
+        return selectors.tripartite_round_list(user=self.request.user).prefetch_related("views").order_by("-held_on")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=access.can(self.request.user, "escalation.tripartite.manage"), **kwargs
+        )
+
+
+@login_required
+def tripartite_round_create(request):
+    access.require(request.user, "escalation.tripartite.manage")
+    form = TripartiteRoundForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        round_ = services.tripartite_round_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The round has been recorded. Add the partners' view of each organisation."))
+        return redirect(round_)
+    return render(request, "escalation/tripartite_form.html", {"form": form})
+
+
+def _round(request, pk):
+    return get_object_or_404(selectors.tripartite_round_list(user=request.user), pk=pk)
+
+
+@login_required
+def tripartite_round_detail(request, pk, failed=None):
+    round_ = _round(request, pk)
+    forms = {}
+    if access.can(request.user, "escalation.tripartite.manage"):
+        forms["view"] = TripartiteViewForm(era=_era_on_or_first(round_.held_on))
+    forms.update(failed or {})
+    views = list(round_.views.select_related("organisation", "domain", "decision").order_by("organisation__name"))
+    can_draft = access.can(request.user, "escalation.draft")
+    context = {
+        "round": round_,
+        "views": views,
+        "forms": forms,
+        "can_draft": can_draft,
+        "start_form": VersionedForm() if can_draft else None,
+    }
+    return render(request, "escalation/tripartite_detail.html", context)
+
+
+def _era_on_or_first(on):
+    try:
+        return selectors.era_on(on)
+    except ValueError:
+        return Era.objects.order_by("starts_on").first()
+
+
+@login_required
+@require_POST
+def tripartite_view_record(request, pk):
+    round_ = _round(request, pk)
+    form = TripartiteViewForm(request.POST, era=_era_on_or_first(round_.held_on))
+
+    def action(data):
+        services.tripartite_view_record(actor=request.user, round_=round_, **data)
+
+    return _act(
+        request,
+        round_,
+        name="view",
+        form=form,
+        permission="escalation.tripartite.manage",
+        action=action,
+        success=_("The view and recommendation have been recorded."),
+        detail=tripartite_round_detail,
+    )
+
+
+@login_required
+@require_POST
+def tripartite_view_start_decision(request, pk):
+    """Start a draft decision from a round's recommendation, then take the user to it."""
+    view = get_object_or_404(
+        TripartiteView.objects.select_related("round", "organisation", "domain").filter(
+            round__in=selectors.tripartite_round_list(user=request.user)
+        ),
+        pk=pk,
+    )
+    access.require(request.user, "escalation.draft", view.organisation)
+    try:
+        decision = services.tripartite_view_start_decision(
+            actor=request.user, view=view, planned_on=timezone.localdate()
+        )
+    except OversightError as error:
+        messages.error(request, error.message)
+        return redirect(view.round)
+    messages.success(request, _("A draft decision has been started from the round's recommendation."))
+    return redirect(decision)

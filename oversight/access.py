@@ -140,8 +140,19 @@ def _intelligence_visible(p: Principal, obj) -> bool:
     return p.has_role(Role.TRIPARTITE_PARTNER) and (p.is_member_of(obj.body_id) or obj.shared_with_partners)
 
 
+def _tripartite_round_visible(p: Principal, obj) -> bool:
+    if p.sees_all_organisations:
+        return True
+    return p.has_role(Role.TRIPARTITE_PARTNER) and any(
+        p.is_member_of(body_id) for body_id in obj.participants.values_list("pk", flat=True)
+    )
+
+
 # Models whose visibility is not simply "whoever sees its organisation".
-VISIBILITY = {"escalation.intelligenceitem": _intelligence_visible}
+VISIBILITY = {
+    "escalation.intelligenceitem": _intelligence_visible,
+    "escalation.tripartiteround": _tripartite_round_visible,
+}
 
 
 def is_visible(user, obj) -> bool:

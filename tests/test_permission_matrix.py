@@ -271,6 +271,36 @@ MATRIX: list[Case] = [
             f"s{o['plan_a'].pk}-score": "2",
         },
     ),
+    Case("escalation:tripartite-list", lambda w, o: reverse("escalation:tripartite-list"), SIGNED_IN_PAGE),
+    Case(
+        "escalation:tripartite-list",
+        lambda w, o: reverse("escalation:tripartite-list") + "?export=csv",
+        SIGNED_IN_PAGE,
+    ),
+    Case(
+        "escalation:tripartite-create",
+        lambda w, o: reverse("escalation:tripartite-create"),
+        row(302, 200, 200, 403, 403, 403, 403, 403),
+    ),
+    Case(
+        "escalation:tripartite-detail",
+        lambda w, o: reverse("escalation:tripartite-detail", args=[o["round"].pk]),
+        # HIW took part in the round; organisations' own staff never see rounds.
+        row(302, 200, 200, 200, 404, 404, 200, 200),
+    ),
+    Case(
+        "escalation:tripartite-view-record",
+        lambda w, o: reverse("escalation:tripartite-view-record", args=[o["round"].pk]),
+        row(302, 302, 302, 403, 404, 404, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": w.org_b.pk, "shared_view": "Stable", "recommendation": "maintain"},
+    ),
+    Case(
+        "escalation:tripartite-view-start",
+        lambda w, o: reverse("escalation:tripartite-view-start", args=[o["view_a"].pk]),
+        row(302, 302, 302, 302, 404, 404, 403, 403),
+        method="post",
+    ),
     Case(
         "escalation:criterion-status",
         lambda w, o: reverse("escalation:criterion-status", args=[o["criterion_a"].pk]),
@@ -656,6 +686,9 @@ def objects(world, frameworks):
         )
 
     decided_a, decided_b = decided(world.org_a), decided(world.org_b)
+    round_ = services.tripartite_round_create(
+        actor=world.personas["official"], held_on=day, title="Autumn round", participants=[world.hiw]
+    )
     admin = world.personas["admin"]
     a = attachment_create(
         actor=admin, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n% A's evidence\n"), organisation=world.org_a
@@ -680,6 +713,15 @@ def objects(world, frameworks):
         ),
         "request_a": services.request_send(
             actor=analyst, organisation=world.org_a, question="q", sent_on=day, due_on=date(2026, 11, 30)
+        ),
+        "round": round_,
+        "view_a": services.tripartite_view_record(
+            actor=world.personas["official"],
+            round_=round_,
+            organisation=world.org_a,
+            shared_view="Finances deteriorating",
+            recommendation="escalate",
+            recommended_level=3,
         ),
         "intelligence_a": services.intelligence_add(
             actor=world.personas["partner"],

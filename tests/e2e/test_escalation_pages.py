@@ -18,6 +18,8 @@ PAGES = [
     ("/escalation/requests/new/", "Send a request for information"),
     ("/escalation/intelligence/", "Intelligence"),
     ("/escalation/intelligence/new/", "Record intelligence"),
+    ("/escalation/tripartite/", "Tripartite rounds"),
+    ("/escalation/tripartite/new/", "Record a tripartite round"),
 ]
 
 
@@ -52,6 +54,17 @@ def content(transactional_db, world, frameworks):
     )
     services.criterion_propose(actor=analyst, case=decided.case, text="A balanced plan approved by the board")
     decided.sent = sent
+    decided.round = services.tripartite_round_create(
+        actor=world.personas["official"], held_on=date(2026, 5, 12), title="Spring round", participants=[world.hiw]
+    )
+    services.tripartite_view_record(
+        actor=world.personas["official"],
+        round_=decided.round,
+        organisation=world.org_a,
+        shared_view="Finances deteriorating",
+        recommendation="escalate",
+        recommended_level=4,
+    )
     return world, decided
 
 
@@ -63,6 +76,7 @@ def test_every_escalation_page_passes_axe(page, live_server, content, sign_in, a
         (f"/escalation/decisions/{decided.pk}/", "Whole organisation: level 1 to level 3"),
         (f"/escalation/cases/{decided.case_id}/", "Whole organisation"),
         (f"/escalation/requests/{decided.sent.pk}/", "Request for information"),
+        (f"/escalation/tripartite/{decided.round.pk}/", "Spring round"),
         (f"/escalation/organisations/{world.org_a.pk}/", "Escalation history"),
         (f"/organisations/{world.org_a.pk}/", world.org_a.name),
     ]
