@@ -108,12 +108,47 @@ class ConcernRaiseForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("What has happened or may happen, its effect on patients or services, and what is being done."),
     )
+    domain = forms.ModelChoiceField(
+        label=_("Domain or pillar"),
+        queryset=Domain.objects.none(),
+        required=False,
+        empty_label=_("Not specific to one"),
+    )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
+    file = forms.FileField(label=_("Evidence file"), required=False)
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, era=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
+        if era is not None:
+            self.fields["domain"].queryset = Domain.objects.filter(era=era).order_by("order")
+
+
+class ConcernTriageForm(VersionedForm):
+    case = forms.ModelChoiceField(
+        label=_("Link it to a case"),
+        queryset=None,
+        required=False,
+        empty_label=_("No case"),
+        help_text=_("The organisation's open cases."),
+    )
+    close_reason = forms.CharField(
+        label=_("Or close it, with the reason"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("Leave both empty to mark it triaged and keep it open."),
+    )
+
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+
+    def clean(self):
+        data = super().clean()
+        if data.get("case") and (data.get("close_reason") or "").strip():
+            self.add_error("close_reason", _("Either link it to a case or close it, not both."))
+        return data
 
 
 class IntelligenceForm(forms.Form):

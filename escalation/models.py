@@ -409,6 +409,9 @@ class Concern(BaseModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("escalation:concern-detail", args=[self.pk])
+
 
 class InformationRequest(BaseModel):
     """A request for information to the organisation or a third party [002 §41, §48]."""

@@ -550,8 +550,11 @@ def concern_raise(
     on: date,
     domain: Domain | None = None,
     severity: str = "medium",
+    upload=None,
 ) -> Concern:
-    """Raise a concern. An organisation's own staff raising one about it is a self-referral [002 §39]."""
+    """Raise a concern, with an evidence file if there is one. An organisation's own staff
+    raising one about it is a self-referral [002 §39]. The concern and its file are saved
+    together or not at all."""
     access.require(actor, "escalation.concern.raise", organisation)
     if not title.strip() or not description.strip():
         raise OversightError(
@@ -568,6 +571,8 @@ def concern_raise(
         raised_on=on,
     )
     create_recorded(concern, actor=actor)
+    if upload is not None:
+        attachment_create(actor=actor, upload=upload, organisation=organisation, target=concern, purpose="evidence")
     return concern
 
 

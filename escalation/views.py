@@ -32,6 +32,7 @@ from .filters import (
 from .forms import (
     CaseCloseForm,
     ConcernRaiseForm,
+    ConcernTriageForm,
     CriterionForm,
     CriterionStatusForm,
     DecisionDecideForm,
@@ -730,24 +731,87 @@ def concern_raise(request):
         access.require(request.user, "escalation.concern.raise", None)
     only = list(organisations[:2])
     initial = {"organisation": only[0].pk} if len(only) == 1 else {}
-    form = ConcernRaiseForm(request.POST or None, organisations=organisations, initial=initial)
+    today = timezone.localdate()
+    form = ConcernRaiseForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=organisations,
+        era=selectors.era_on(today),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.concern_raise(
+            concern = services.concern_raise(
                 actor=request.user,
                 organisation=data["organisation"],
                 title=data["title"],
                 description=data["description"],
+                domain=data["domain"],
                 severity=data["severity"],
-                on=timezone.localdate(),
+                on=today,
+                upload=data["file"],
             )
         except OversightError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The concern has been raised."))
-            return redirect("escalation:concern-list")
+            return redirect(concern)
     return render(request, "escalation/concern_form.html", {"form": form})
+
+
+def _concern(request, pk):
+    return get_object_or_404(selectors.concern_list(user=request.user), pk=pk)
+
+
+def _open_cases_of(concern):
+    from .models import EscalationCase
+
+    return EscalationCase.objects.filter(organisation_id=concern.organisation_id).exclude(phase=CasePhase.CLOSED)
+
+
+@login_required
+def concern_detail(request, pk, failed=None):
+    """A concern: what was raised, by whom, its evidence and its triage."""
+    concern = _concern(request, pk)
+    forms = {}
+    if concern.status in ("open", "triaged") and access.can(request.user, "escalation.concern.triage", concern):
+        forms["triage"] = ConcernTriageForm(initial={"version": concern.version}, cases=_open_cases_of(concern))
+    forms.update(failed or {})
+    context = {
+        "concern": concern,
+        "files": attachments_for([concern], user=request.user)[str(concern.pk)],
+        "forms": forms,
+        "history": concern.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "escalation/concern_detail.html", context)
+
+
+@login_required
+@require_POST
+def concern_triage(request, pk):
+    concern = _concern(request, pk)
+    form = ConcernTriageForm(request.POST, cases=_open_cases_of(concern))
+
+    def action(data):
+        services.concern_triage(
+            actor=request.user,
+            concern=concern,
+            expected_version=data["version"],
+            case=data["case"],
+            close_reason=data["close_reason"],
+        )
+
+    return _act(
+        request,
+        concern,
+        name="triage",
+        form=form,
+        permission="escalation.concern.triage",
+        action=action,
+        success=_("The concern has been triaged."),
+        detail=concern_detail,
+    )
 
 
 class RequestListView(OversightListView):

@@ -180,6 +180,18 @@ MATRIX: list[Case] = [
     Case("escalation:concern-list", lambda w, o: reverse("escalation:concern-list") + "?export=csv", SIGNED_IN_PAGE),
     Case("escalation:concern-raise", lambda w, o: reverse("escalation:concern-raise"), SIGNED_IN_PAGE),
     Case(
+        "escalation:concern-detail",
+        lambda w, o: reverse("escalation:concern-detail", args=[o["concern_a"].pk]),
+        PRIVATE_A_PAGE,
+    ),
+    Case(
+        "escalation:concern-triage",
+        lambda w, o: reverse("escalation:concern-triage", args=[o["concern_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["concern_a"].version, "close_reason": "Resolved locally"},
+    ),
+    Case(
         "escalation:concern-raise",
         lambda w, o: reverse("escalation:concern-raise"),
         # B's submitter may only choose B: A is not an option, so the form comes back (200).

@@ -37,7 +37,7 @@ def content(transactional_db, world, frameworks):
     decided = services.decision_decide(
         actor=decider, decision=draft, expected_version=draft.version, decided_on=date(2026, 5, 4)
     )
-    services.concern_raise(
+    decided.concern = services.concern_raise(
         actor=world.personas["submitter_a"],
         organisation=world.org_a,
         title="Rota gaps",
@@ -77,6 +77,7 @@ def test_every_escalation_page_passes_axe(page, live_server, content, sign_in, a
         (f"/escalation/cases/{decided.case_id}/", "Whole organisation"),
         (f"/escalation/requests/{decided.sent.pk}/", "Request for information"),
         (f"/escalation/tripartite/{decided.round.pk}/", "Spring round"),
+        (f"/escalation/concerns/{decided.concern.pk}/", "Rota gaps"),
         (f"/escalation/organisations/{world.org_a.pk}/", "Escalation history"),
         (f"/organisations/{world.org_a.pk}/", world.org_a.name),
     ]

@@ -280,3 +280,43 @@ def test_an_analyst_starts_targeted_support_and_builds_its_maturity_matrix_from_
     client.force_login(world.personas["submitter_a"])
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Add to this plan" not in page and "Start an improvement plan" not in page
+
+
+def test_a_self_referral_with_evidence_is_triaged_into_the_case(world, case, client, pillar):
+    client.force_login(world.personas["submitter_a"])
+    response = client.post(
+        reverse("escalation:concern-raise"),
+        {
+            "organisation": world.org_a.pk,
+            "title": "Theatre lists cancelled",
+            "description": "Staffing gaps have cancelled a third of elective lists.",
+            "domain": pillar("delivery").pk,
+            "severity": "high",
+            "file": pdf("theatre-report.pdf"),
+        },
+    )
+    from escalation.models import Concern
+
+    concern = Concern.objects.get()
+    assert response["Location"] == concern.get_absolute_url()
+    assert (concern.source, concern.domain) == ("self_referral", pillar("delivery"))
+    page = client.get(concern.get_absolute_url()).content.decode()
+    assert "theatre-report.pdf" in page and "Record the triage" not in page  # staff do not triage
+
+    client.force_login(world.personas["analyst"])
+    both = client.post(
+        reverse("escalation:concern-triage", args=[concern.pk]),
+        {"version": concern.version, "case": case.pk, "close_reason": "Also closing"},
+    )
+    assert "Either link it to a case or close it, not both." in both.content.decode()
+    client.post(reverse("escalation:concern-triage", args=[concern.pk]), {"version": concern.version, "case": case.pk})
+    concern.refresh_from_db()
+    assert (concern.status, concern.case) == ("linked", case)
+    assert "Theatre lists cancelled" in client.get(case.get_absolute_url()).content.decode()
+    stale = client.post(
+        reverse("escalation:concern-triage", args=[concern.pk]), {"version": concern.version, "close_reason": "x"}
+    )
+    assert stale.status_code == 200
+    assert 'data-error-code="concern_done"' in stale.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "linked"  # a linked concern is settled
