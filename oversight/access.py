@@ -211,9 +211,14 @@ def _organisation_id_of(obj) -> int | None:
     path = getattr(type(obj), "access_organisation_field", None)
     if path == "pk":
         return obj.pk
-    if path:
-        return getattr(obj, f"{path.split('__')[0]}_id", None)
-    return None
+    if not path:
+        return None
+    *through, last = path.split("__")
+    for step in through:  # e.g. a plan's "case__organisation": the plan's case's organisation
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
 
 
 def _sees(p: Principal, organisation_id: int | None) -> bool:

@@ -277,3 +277,39 @@ def test_forget_makes_a_new_membership_count(world):
     access.forget(user)
 
     assert access.visible_organisation_ids(user) == frozenset({world.org_b.pk})
+
+
+def test_an_object_reached_through_a_path_belongs_to_the_organisation_at_its_end(world, frameworks):
+    """A support plan's organisation is its case's organisation, not the case's own id."""
+    from datetime import date
+
+    from escalation import services
+    from tests.factories import OrganisationFactory
+
+    # Make the ids differ so that a case id could never pass for an organisation id.
+    for n in range(3):
+        OrganisationFactory(code=f"PAD{n}", name=f"Padding {n}")
+    decision = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_b,
+        scope=services.Scope("service", service_name="Stroke"),
+        to_level=2,
+        rationale="r",
+        planned_on=date(2026, 6, 1),
+    )
+    case = services.decision_decide(
+        actor=world.personas["decision_maker"],
+        decision=decision,
+        expected_version=decision.version,
+        decided_on=date(2026, 6, 1),
+    ).case
+    plan = services.support_plan_create(
+        actor=world.personas["analyst"], case=case, kind="improvement", started_on=date(2026, 6, 2)
+    )
+    milestone = services.milestone_add(
+        actor=world.personas["analyst"], plan=plan, title="t", owner="o", due_on=date(2026, 9, 1)
+    )
+    for obj in (plan, milestone):
+        assert access._organisation_id_of(obj) == world.org_b.pk
+        assert access.is_visible(world.personas["submitter_b"], obj)
+        assert not access.is_visible(world.personas["submitter_a"], obj)
