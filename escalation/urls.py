@@ -6,6 +6,7 @@ app_name = "escalation"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("frameworks/", views.frameworks, name="frameworks"),
     path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
     path("decisions/new/", views.decision_create, name="decision-create"),
     path("decisions/preview/", views.decision_preview, name="decision-preview"),

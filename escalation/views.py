@@ -51,7 +51,7 @@ from .forms import (
     TripartiteRoundForm,
     TripartiteViewForm,
 )
-from .models import DeescalationCriterion, Era, EscalationDecision, IntelligenceItem, TripartiteView
+from .models import DeescalationCriterion, Domain, Era, EscalationDecision, IntelligenceItem, TripartiteView
 
 
 def _parse_date(value: str | None, default: date) -> tuple[date, str]:
@@ -1111,3 +1111,28 @@ def tripartite_view_start_decision(request, pk):
         return redirect(view.round)
     messages.success(request, _("A draft decision has been started from the round's recommendation."))
     return redirect(decision)
+
+
+# --- The frameworks ---------------------------------------------------------------------------
+
+
+@login_required
+def frameworks(request):
+    """Each era's levels, domains or pillars, who decides, and the mapping from the 2024
+    domains to the 2026 pillars, read either way, so that history reads in its own terms."""
+    from django.db.models import Prefetch
+
+    from .models import DomainMapping
+
+    mappings = Prefetch("mapped_to", queryset=DomainMapping.objects.select_related("pillar"))
+    reverse_mappings = Prefetch("mapped_from", queryset=DomainMapping.objects.select_related("legacy_domain"))
+    eras = list(
+        Era.objects.order_by("starts_on").prefetch_related(
+            "authorities",
+            Prefetch(
+                "domains",
+                queryset=Domain.objects.order_by("order").prefetch_related(mappings, reverse_mappings),
+            ),
+        )
+    )
+    return render(request, "escalation/frameworks.html", {"eras": eras})

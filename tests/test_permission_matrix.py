@@ -71,6 +71,7 @@ MATRIX: list[Case] = [
     ),
     # --- escalation ---
     Case("escalation:overview", lambda w, o: reverse("escalation:overview"), SIGNED_IN_PAGE),
+    Case("escalation:frameworks", lambda w, o: reverse("escalation:frameworks"), SIGNED_IN_PAGE),
     Case("escalation:decision-list", lambda w, o: reverse("escalation:decision-list"), SIGNED_IN_PAGE),
     Case(
         "escalation:decision-list",

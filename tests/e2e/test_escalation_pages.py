@@ -20,6 +20,7 @@ PAGES = [
     ("/escalation/intelligence/new/", "Record intelligence"),
     ("/escalation/tripartite/", "Tripartite rounds"),
     ("/escalation/tripartite/new/", "Record a tripartite round"),
+    ("/escalation/frameworks/", "Escalation frameworks"),
 ]
 
 

@@ -125,3 +125,24 @@ def test_scopes_back_at_routine_arrangements_stay_where_they_are(world, framewor
         on=date(2025, 2, 3),
     )
     assert "0 scopes re-scoped" in cutover()
+
+
+def test_the_frameworks_page_shows_the_mapping_both_ways_in_a_fixed_number_of_queries(world, frameworks, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from escalation.models import DomainMapping
+
+    client.force_login(world.personas["submitter_a"])
+    url = reverse("escalation:frameworks")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert len(captured) <= 12
+    mapping = DomainMapping.objects.select_related("legacy_domain", "pillar").filter(needs_choice=False).first()
+    legacy_row = page.split(f">{mapping.legacy_domain.name}</th>", 1)[1].split("</tr>", 1)[0]
+    pillar_row = page.split(f">{mapping.pillar.name}</th>", 1)[1].split("</tr>", 1)[0]
+    assert mapping.pillar.name in legacy_row  # 2024 domain → 2026 pillar
+    assert mapping.legacy_domain.name in pillar_row  # and back
+    assert "a person chooses" in page  # fragile services
