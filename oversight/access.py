@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from organisations.choices import Role
@@ -148,8 +148,38 @@ def _tripartite_round_visible(p: Principal, obj) -> bool:
     )
 
 
+def _meeting_visible(p: Principal, obj) -> bool:
+    """A meeting is seen by those who see its organisation, and by the people of the
+    organisations invited to it (a system, regional or committee meeting has no organisation
+    of its own). A meeting's child (agenda item, paper...) follows its meeting."""
+    meeting = getattr(obj, "meeting", obj)
+    if p.sees_all_organisations:
+        return True
+    if meeting.organisation_id is not None and p.is_member_of(meeting.organisation_id):
+        return True
+    if meeting.pk is None:
+        return False
+    invited = meeting.invitations.values_list("organisation_id", flat=True)
+    return any(p.is_member_of(organisation_id) for organisation_id in invited)
+
+
+def restrict_meetings(queryset: QuerySet, user, *, through: str = "") -> QuerySet:
+    """Meetings (or, with ``through="meeting__"``, a meeting's children) the user may see:
+    every one for WG, NHS P&I and administrators; otherwise those of their organisations and
+    those their organisations are invited to."""
+    ids = visible_organisation_ids(user)
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    own = Q(**{f"{through}organisation__in": ids})
+    invited = Q(**{f"{through}invitations__organisation__in": ids})
+    return queryset.filter(own | invited).distinct()
+
+
 # Models whose visibility is not simply "whoever sees its organisation".
 VISIBILITY = {
+    "meetings.meeting": _meeting_visible,
     "escalation.intelligenceitem": _intelligence_visible,
     "escalation.tripartiteround": _tripartite_round_visible,
 }
@@ -277,6 +307,17 @@ RULES: dict[str, Rule] = {
     "escalation.intelligence.share": lambda p, obj: p.has_role(*WG_ROLES),
     "escalation.tripartite.manage": lambda p, obj: p.has_role(*WG_ROLES),
     "escalation.request.answer": lambda p, obj: _oversight_or_own_staff(p, obj),
+    # Meetings. Who sees a meeting: _meeting_visible. WG's secretariat and officials run
+    # meetings; NHS P&I takes part; the organisations concerned submit papers and update
+    # their own actions.
+    "meetings.view": lambda p, obj: p.authenticated and (obj is None or _meeting_visible(p, obj)),
+    "meetings.manage": lambda p, obj: p.has_role(*WG_ROLES),
+    "meetings.paper.upload": lambda p, obj: (
+        p.has_role(*WG_ROLES, Role.NHSPI_ANALYST)
+        or (obj is not None and _meeting_visible(p, obj) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))
+    ),
+    "meetings.action.update": lambda p, obj: _oversight_or_own_staff(p, obj) or p.has_role(Role.WG_SECRETARIAT),
+    "meetings.committee.manage": lambda p, obj: p.has_role(*WG_ROLES),
 }
 
 

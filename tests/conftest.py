@@ -46,22 +46,29 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The escalation frameworks (eras, domains, levels, authority) are loaded once per run;
-    each test's transaction is rolled back on top of them."""
+    """The escalation frameworks (eras, domains, levels, authority) and the meeting types and
+    cadences are loaded once per run; each test's transaction is rolled back on top of them."""
     from escalation import reference
+    from meetings import reference as meeting_reference
 
     with django_db_blocker.unblock():
         reference.seed()
+        meeting_reference.seed()
 
 
 @pytest.fixture
 def frameworks(db):
-    """The escalation frameworks, as seeded (again after a transactional test emptied the database)."""
+    """The escalation frameworks and meeting types, as seeded (again after a transactional test
+    emptied the database)."""
     from escalation import reference
     from escalation.models import Era
+    from meetings import reference as meeting_reference
+    from meetings.models import MeetingType
 
     if not Era.objects.exists():
         reference.seed()
+    if not MeetingType.objects.exists():
+        meeting_reference.seed()
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,15 @@ SPANNING = {"tripartite", "committee"}
 pytestmark = pytest.mark.django_db
 
 
+def _empty():
+    """The run seeds the reference data once (tests/conftest.py); these tests start from none."""
+    CadencePolicy.objects.all().delete()
+    MeetingType.objects.all().delete()
+
+
 @pytest.fixture
 def seeded():
+    _empty()
     return reference.seed()
 
 
@@ -154,6 +161,7 @@ def test_who_each_2026_type_is_held_with(seeded):
 
 
 def test_seed_reference_command_loads_the_meeting_types():
+    _empty()
     out = io.StringIO()
     call_command("seed_reference", stdout=out)
     assert "Meetings: 19 created" in out.getvalue()

@@ -117,6 +117,11 @@ ACTIONS = [
     "escalation.intelligence.add",
     "escalation.intelligence.share",
     "escalation.tripartite.manage",
+    "meetings.view",
+    "meetings.manage",
+    "meetings.paper.upload",
+    "meetings.action.update",
+    "meetings.committee.manage",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -127,16 +132,16 @@ Y, N = True, False
 EXPECTED = {
     # organisation: register private change; membership: view change; attachment: view upload; notification;
     # admin; escalation: view draft recommend decide notify, case open close, criteria manage evidence,
-    # concern raise triage,
-    # request send answer, support plans, intelligence add share, tripartite
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N],
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N],
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],
+    # concern raise triage, request send answer, support plans, intelligence add share, tripartite;
+    # meetings: view manage, paper upload, action update, committee manage
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N],
 }
 # fmt: on
 
@@ -154,7 +159,43 @@ def _object_for(world, action):
         return Attachment(organisation=world.org_a)
     if action.startswith("notification."):
         return NotificationFactory(recipient=world.personas["submitter_a"])
+    if action.startswith("meetings."):
+        return _meeting_of(world.org_a)
     return None
+
+
+def _meeting_of(organisation):
+    from datetime import UTC, datetime
+
+    from meetings.models import Meeting, MeetingType
+
+    return Meeting.objects.create(
+        meeting_type=MeetingType.objects.get(code="ceo_review"),
+        organisation=organisation,
+        title="CEO/Executive Review",
+        starts_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 1, 12, tzinfo=UTC),
+    )
+
+
+def test_a_system_meeting_is_seen_by_the_organisations_invited_to_it_only(world):
+    from datetime import UTC, datetime
+
+    from meetings.models import Meeting, MeetingInvitation, MeetingType
+
+    meeting = Meeting.objects.create(
+        meeting_type=MeetingType.objects.get(code="wg_nhspi_oversight"),
+        title="WG–NHS P&I Oversight Meeting",
+        starts_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 1, 12, tzinfo=UTC),
+    )
+    MeetingInvitation.objects.create(meeting=meeting, organisation=world.org_a)
+    assert access.can(world.personas["submitter_a"], "meetings.view", meeting)
+    assert not access.can(world.personas["submitter_b"], "meetings.view", meeting)
+    assert access.can(world.personas["official"], "meetings.view", meeting)
+    seen = access.restrict_meetings(Meeting.objects.all(), world.personas["submitter_a"])
+    assert list(seen) == [meeting]
+    assert not access.restrict_meetings(Meeting.objects.all(), world.personas["submitter_b"]).exists()
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
