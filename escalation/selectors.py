@@ -73,6 +73,47 @@ def levels_as_at(*, user, on: date) -> QuerySet[EscalationStatus]:
     )
 
 
+@dataclass(frozen=True)
+class DrivingLevel:
+    """What sets an organisation's oversight cadence on a date [ARCHITECTURE "Driving level"]."""
+
+    level: int  # the highest organisation-wide or domain/pillar level; 1 with none
+    since: date | None  # the earliest date from which a scope at that level has held it
+    organisation_level: int  # the organisation-wide scope's own level
+    organisation_level_since: date | None
+
+
+def driving_levels(*, on: date) -> dict[int, DrivingLevel]:
+    """Every organisation's driving level on a date, by organisation id, in one query.
+    Service and site scopes do not count; an organisation with no decisions is absent (level 1)."""
+    latest = (
+        effective_decisions()
+        .filter(organisation_id=OuterRef("organisation_id"), scope_key=OuterRef("scope_key"), effective_from__lte=on)
+        .order_by("-effective_from", "-decided_on", "-created_at")
+    )
+    rows = (
+        EscalationStatus.objects.filter(scope_kind__in=("organisation", "domain"))
+        .exclude(retired_on__lte=on)
+        .annotate(level_on=Subquery(latest.values("to_level")[:1]), since=Subquery(latest.values("effective_from")[:1]))
+        .filter(level_on__isnull=False)
+        .values_list("organisation_id", "scope_kind", "level_on", "since")
+    )
+    by_organisation: dict[int, list] = {}
+    for organisation_id, kind, level, since in rows:
+        by_organisation.setdefault(organisation_id, []).append((kind, level, since))
+    found = {}
+    for organisation_id, scopes in by_organisation.items():
+        level = rules.driving_level((kind, lvl) for kind, lvl, _since in scopes)
+        whole = next(((lvl, since) for kind, lvl, since in scopes if kind == "organisation"), (1, None))
+        found[organisation_id] = DrivingLevel(
+            level=level,
+            since=min((since for _kind, lvl, since in scopes if lvl == level), default=None),
+            organisation_level=whole[0],
+            organisation_level_since=whole[1],
+        )
+    return found
+
+
 def criteria_statuses(*, organisation_id: int, scope_key: str) -> list[str]:
     return list(
         DeescalationCriterion.objects.filter(organisation_id=organisation_id, scope_key=scope_key).values_list(

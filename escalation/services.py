@@ -3,8 +3,10 @@ superseding decisions, keeping each scope's current level in step in the same tr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
@@ -13,7 +15,7 @@ from oversight.concurrency import create_recorded, lock_at_version, save_new_ver
 from oversight.errors import ConflictError, OversightError
 from oversight.services import attachment_create
 
-from . import rules, selectors
+from . import rules, selectors, signals
 from .choices import CasePhase, ConcernSource, ConcernStatus, CriterionStatus, DecisionStatus, ScopeKind
 from .models import (
     Concern,
@@ -33,6 +35,8 @@ from .models import (
     TripartiteView,
     scope_key,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class RuleRefused(OversightError):
@@ -223,6 +227,17 @@ def _refresh_status(*, organisation_id: int, scope_key_value: str, actor=None) -
     if actor is not None:
         status._history_user = actor
     status.save()
+    transaction.on_commit(partial(_announce_level_change, organisation_id))
+
+
+def _announce_level_change(organisation_id: int) -> None:
+    """Tell the apps that follow levels (the meeting planner). A listener's failure is logged,
+    never undoes or hides the decision that has just been recorded."""
+    for receiver, outcome in signals.level_changed.send_robust(
+        sender=EscalationStatus, organisation_id=organisation_id
+    ):
+        if isinstance(outcome, Exception):
+            logger.error("A listener to level changes failed: %r: %s", receiver, outcome, exc_info=outcome)
 
 
 @transaction.atomic

@@ -8,3 +8,10 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from escalation.signals import level_changed
+
+        from .signals import replan_after_level_change
+
+        level_changed.connect(replan_after_level_change, dispatch_uid="meetings.replan_after_level_change")

@@ -595,6 +595,12 @@ class Meeting(BaseModel):
         validators=[PLAN_PERIOD],
         help_text=_("For a system meeting planned once a month: YYYY-MM."),
     )
+    planned_for_level = models.PositiveSmallIntegerField(
+        _("planned for level"),
+        null=True,
+        blank=True,
+        help_text=_("The driving level the planner last planned this meeting for; a change of level moves it."),
+    )
     letter_draft = models.TextField(
         _("draft letter"),
         blank=True,

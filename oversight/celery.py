@@ -8,6 +8,7 @@ the same periodic work; periodic tasks only enqueue per-object work.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
 
@@ -15,6 +16,8 @@ app = Celery("oversight")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic work, declared in code. Later capabilities (the meeting planner, reminders,
-# analytics) add their entries here.
-app.conf.beat_schedule = {}
+# Periodic work, declared in code. Times are Europe/London (settings.CELERY_TIMEZONE).
+app.conf.beat_schedule = {
+    # Keep every organisation's oversight meetings scheduled by its level (meetings.planner).
+    "plan-meetings": {"task": "meetings.tasks.plan_meetings", "schedule": crontab(hour=5, minute=30)},
+}

@@ -37,7 +37,7 @@ def save_new_version(obj: Model, *, actor=None, reason: str = "", update_fields:
     if actor is not None:
         obj._history_user = actor
     if reason:
-        obj._change_reason = reason
+        obj._change_reason = change_reason(reason)
     if update_fields is not None:
         update_fields = [*update_fields, "version", "updated_at"]
     obj.full_clean(validate_unique=True, validate_constraints=True)
@@ -50,7 +50,12 @@ def create_recorded(obj: Model, *, actor=None, reason: str = "") -> Model:
     if actor is not None:
         obj._history_user = actor
     if reason:
-        obj._change_reason = reason
+        obj._change_reason = change_reason(reason)
     obj.full_clean()
     obj.save()
     return obj
+
+
+def change_reason(text: str) -> str:
+    """A history entry's reason, cut to the 100 characters the history tables hold."""
+    return text if len(text) <= 100 else text[:99] + "…"

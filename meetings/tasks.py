@@ -1,0 +1,18 @@
+"""Meeting tasks: thin wrappers over the planner, taking only plain values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import planner
+
+
+@shared_task(acks_late=True)
+def plan_meetings(on: str | None = None, organisation_ids: list[int] | None = None) -> str:
+    """Plan forward from ``on`` (an ISO date; today by default). Safe to run again: a second
+    run makes no writes, and two at once cannot duplicate a meeting."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
+    return str(planner.plan_meetings(today=today, organisation_ids=organisation_ids))
