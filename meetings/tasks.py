@@ -7,7 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import planner
+from . import planner, reminders
 
 
 @shared_task(acks_late=True)
@@ -16,3 +16,10 @@ def plan_meetings(on: str | None = None, organisation_ids: list[int] | None = No
     run makes no writes, and two at once cannot duplicate a meeting."""
     today = date.fromisoformat(on) if on else timezone.localdate()
     return str(planner.plan_meetings(today=today, organisation_ids=organisation_ids))
+
+
+@shared_task(acks_late=True)
+def send_reminders(on: str | None = None) -> str:
+    """Send the day's reminders; each goes once per thing per due date, however often this runs."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
+    return str(reminders.send_reminders(today=today))

@@ -20,4 +20,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Keep every organisation's oversight meetings scheduled by its level (meetings.planner).
     "plan-meetings": {"task": "meetings.tasks.plan_meetings", "schedule": crontab(hour=5, minute=30)},
+    # Deadlines, overdue actions, criteria not agreed, terms of reference (meetings.reminders).
+    "send-reminders": {"task": "meetings.tasks.send_reminders", "schedule": crontab(hour=6, minute=0)},
 }
