@@ -372,6 +372,7 @@ def navigation_for(user) -> dict[str, bool]:
     return {
         "organisations": p.authenticated,
         "escalation": p.authenticated,
+        "meetings": p.authenticated,
         "api": p.authenticated,
         "admin": p.has_role(Role.ADMINISTRATOR),
         "wg": p.has_role(*WG_ROLES),

@@ -238,6 +238,11 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "organisations.choices.OrganisationKind",
         "IntelligenceKindEnum": "escalation.choices.IntelligenceKind",
         "DomainKindEnum": "escalation.choices.DomainKind",
+        "MeetingStatusEnum": "meetings.choices.MeetingStatus",
+        "ActionStatusEnum": "meetings.choices.ActionStatus",
+        "PaperKindEnum": "meetings.choices.PaperKind",
+        "AttendanceKindEnum": "meetings.choices.MembershipKind",
+        "AttendanceMarkEnum": "meetings.choices.AttendanceMark",
     },
 }
 

@@ -8,6 +8,7 @@ from . import views
 api_v1 = [
     path("", include("organisations.api.urls")),
     path("", include("escalation.api.urls")),
+    path("", include("meetings.api.urls")),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     path("organisations/", include("organisations.urls")),
     path("escalation/", include("escalation.urls")),
+    path("meetings/", include("meetings.urls")),
     path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),

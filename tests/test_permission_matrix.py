@@ -61,6 +61,16 @@ PRIVATE_A_API = row(401, 200, 200, 200, 200, 404, 404, 200)
 PRIVATE_B_API = row(401, 200, 200, 200, 404, 200, 404, 200)
 SIGNED_IN_PAGE = everyone(200, 302)
 SIGNED_IN_API = everyone(200, 401)
+# A system meeting organisation A and HIW are invited to: WG, NHS P&I, admin, A's people and HIW's.
+INVITED_A_AND_HIW_PAGE = row(302, 200, 200, 200, 200, 404, 200, 200)
+# Running organisation A's meeting: WG only (NHS P&I takes part; an administrator runs nothing).
+WG_RUNS_MEETING_A = row(302, 302, 302, 403, 403, 404, 404, 403)
+WG_REFUSED_ON_MEETING_A = row(302, 200, 200, 403, 403, 404, 404, 403)
+
+
+def pdf():
+    return SimpleUploadedFile("paper.pdf", b"%PDF-1.4\n% a meeting paper\n")
+
 
 MATRIX: list[Case] = [
     Case(
@@ -352,6 +362,223 @@ MATRIX: list[Case] = [
         method="post",
         data=lambda w, o, p: {"version": o["request_a"].version, "response": "Attached: the recovery plan"},
     ),
+    # --- meetings ---
+    Case("meetings:meeting-list", lambda w, o: reverse("meetings:meeting-list"), SIGNED_IN_PAGE),
+    Case("meetings:meeting-list", lambda w, o: reverse("meetings:meeting-list") + "?export=csv", SIGNED_IN_PAGE),
+    Case(
+        "meetings:meeting-calendar",
+        lambda w, o: reverse("meetings:meeting-calendar") + "?month=2026-12",
+        SIGNED_IN_PAGE,
+    ),
+    Case(
+        "meetings:meeting-detail",
+        lambda w, o: reverse("meetings:meeting-detail", args=[o["meeting_a"].pk]),
+        PRIVATE_A_PAGE,
+    ),
+    Case(
+        "meetings:meeting-detail",
+        lambda w, o: reverse("meetings:meeting-detail", args=[o["meeting_b"].pk]),
+        PRIVATE_B_PAGE,
+    ),
+    Case(
+        "meetings:meeting-detail",
+        lambda w, o: reverse("meetings:meeting-detail", args=[o["system_meeting"].pk]),
+        INVITED_A_AND_HIW_PAGE,
+        note="a system meeting A and HIW are invited to",
+    ),
+    Case(
+        "meetings:meeting-ics", lambda w, o: reverse("meetings:meeting-ics", args=[o["meeting_a"].pk]), PRIVATE_A_PAGE
+    ),
+    Case(
+        "meetings:meeting-ics",
+        lambda w, o: reverse("meetings:meeting-ics", args=[o["system_meeting"].pk]),
+        INVITED_A_AND_HIW_PAGE,
+    ),
+    Case(
+        "meetings:meeting-feed",
+        lambda w, o: reverse("meetings:meeting-feed", args=[o["feed_of_submitter_a"].token]),
+        everyone(200, 200),
+        note="no sign-in: the secret address is the key",
+    ),
+    Case(
+        "meetings:meeting-feed",
+        lambda w, o: reverse("meetings:meeting-feed", args=["not-a-token"]),
+        everyone(404, 404),
+        note="an unknown address",
+    ),
+    Case("meetings:calendar-feed", lambda w, o: reverse("meetings:calendar-feed"), SIGNED_IN_PAGE),
+    Case(
+        "meetings:calendar-feed",
+        lambda w, o: reverse("meetings:calendar-feed"),
+        everyone(302, 302),
+        method="post",
+        note="each signed-in user creates their own feed",
+    ),
+    Case(
+        "meetings:calendar-feed-revoke",
+        lambda w, o: reverse("meetings:calendar-feed-revoke"),
+        # Only submitter A has a feed; a user revokes their own only.
+        row(302, 404, 404, 404, 302, 404, 404, 404),
+        method="post",
+    ),
+    Case("meetings:my-actions", lambda w, o: reverse("meetings:my-actions"), SIGNED_IN_PAGE),
+    Case("meetings:my-actions", lambda w, o: reverse("meetings:my-actions") + "?export=csv", SIGNED_IN_PAGE),
+    Case(
+        "meetings:organisation-actions",
+        lambda w, o: reverse("meetings:organisation-actions", args=[w.org_a.pk]),
+        PRIVATE_A_PAGE,
+    ),
+    Case(
+        "meetings:organisation-actions",
+        lambda w, o: reverse("meetings:organisation-actions", args=[w.org_b.pk]) + "?export=csv",
+        PRIVATE_B_PAGE,
+    ),
+    Case("meetings:committee-list", lambda w, o: reverse("meetings:committee-list"), SIGNED_IN_PAGE),
+    Case(
+        "meetings:committee-detail",
+        lambda w, o: reverse("meetings:committee-detail", args=[o["committee_a"].pk]),
+        # Hosted by A, with seats for A only: B's people and HIW do not see it.
+        row(302, 200, 200, 200, 200, 404, 404, 200),
+    ),
+    Case(
+        "meetings:declaration-register",
+        lambda w, o: reverse("meetings:declaration-register", args=[w.personas["submitter_a"].pk]),
+        # WG, NHS P&I and the person themself; not an administrator, nor another organisation.
+        row(302, 200, 200, 200, 200, 404, 404, 404),
+    ),
+    Case(
+        "meetings:declaration-register",
+        lambda w, o: reverse("meetings:declaration-register", args=[w.personas["analyst"].pk]),
+        row(302, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "meetings:paper-submit",
+        lambda w, o: reverse("meetings:paper-submit", args=[o["meeting_a"].pk]),
+        # WG, NHS P&I and the organisation's own submitters; an administrator runs no meetings.
+        row(302, 302, 302, 302, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"paper-file": pdf(), "paper-kind": "paper"},
+    ),
+    Case(
+        "meetings:paper-submit",
+        lambda w, o: reverse("meetings:paper-submit", args=[o["system_meeting"].pk]),
+        # HIW is invited and sees the meeting, but submits no papers to it.
+        row(302, 302, 302, 302, 302, 404, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"paper-file": pdf(), "paper-kind": "paper"},
+    ),
+    Case(
+        "meetings:meeting-advance",
+        lambda w, o: reverse("meetings:meeting-advance", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"advance-version": o["meeting_a"].version, "advance-status": "confirmed"},
+    ),
+    Case(
+        "meetings:meeting-cancel",
+        lambda w, o: reverse("meetings:meeting-cancel", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"cancel-version": o["meeting_a"].version, "cancel-reason": "Chief executive unwell"},
+    ),
+    Case(
+        "meetings:agenda-item-add",
+        lambda w, o: reverse("meetings:agenda-item-add", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"agenda-title": "Financial recovery"},
+    ),
+    Case(
+        "meetings:attendance-record",
+        lambda w, o: reverse("meetings:attendance-record", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {
+            "attendance-person": w.personas["submitter_a"].pk,
+            "attendance-organisation": w.org_a.pk,
+            "attendance-mark": "present",
+        },
+    ),
+    Case(
+        "meetings:declaration-record",
+        lambda w, o: reverse("meetings:declaration-record", args=[o["meeting_a"].pk]),
+        # Anyone who sees the meeting declares their own interests.
+        row(302, 302, 302, 302, 302, 404, 404, 302),
+        method="post",
+        data=lambda w, o, p: {
+            "declaration-person": w.personas[p].pk or "",
+            "declaration-interest": "Trustee of a local hospice",
+            "declaration-on": "2026-12-01",
+        },
+    ),
+    Case(
+        "meetings:decision-record",
+        lambda w, o: reverse("meetings:decision-record", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"decision-text": "Recovery plan agreed", "decision-method": "consensus"},
+    ),
+    Case(
+        "meetings:vote-record",
+        lambda w, o: reverse("meetings:vote-record", args=[o["vote_a"].pk]),
+        # A meeting without a committee has no voting rule: WG's form comes back with the refusal (200).
+        WG_REFUSED_ON_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {},
+    ),
+    Case(
+        "meetings:minutes-draft",
+        lambda w, o: reverse("meetings:minutes-draft", args=[o["meeting_a"].pk]),
+        # Not yet held: WG's form comes back with the refusal (200).
+        WG_REFUSED_ON_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"minutes-key_points": "Deficit", "minutes-on": "2026-12-10"},
+    ),
+    Case(
+        "meetings:minutes-approve",
+        lambda w, o: reverse("meetings:minutes-approve", args=[o["meeting_a"].pk]),
+        WG_REFUSED_ON_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"approve-on": "2027-01-10"},
+    ),
+    Case(
+        "meetings:action-add",
+        lambda w, o: reverse("meetings:action-add", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {
+            "action-title": "Send the recovery plan",
+            "action-organisation": w.org_a.pk,
+            "action-owner_name": "Director of Finance",
+            "action-due_on": "2027-01-31",
+        },
+    ),
+    Case(
+        "meetings:action-status",
+        lambda w, o: reverse("meetings:action-status", args=[o["action_a"].pk]),
+        # WG, NHS P&I and the organisation's own staff update its actions.
+        row(302, 302, 302, 302, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            f"a{o['action_a'].pk}-version": o["action_a"].version,
+            f"a{o['action_a'].pk}-status": "in_progress",
+        },
+    ),
+    Case(
+        "meetings:letter-generate",
+        lambda w, o: reverse("meetings:letter-generate", args=[o["meeting_a"].pk]),
+        # No minutes yet: WG's form comes back with the refusal (200).
+        WG_REFUSED_ON_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {},
+    ),
+    Case(
+        "meetings:letter-edit",
+        lambda w, o: reverse("meetings:letter-edit", args=[o["meeting_a"].pk]),
+        WG_RUNS_MEETING_A,
+        method="post",
+        data=lambda w, o, p: {"letter_edit-version": o["meeting_a"].version, "letter_edit-letter_draft": "Dear..."},
+    ),
     # --- API ---
     Case("api:organisation-list", lambda w, o: reverse("api:organisation-list"), SIGNED_IN_API, api=True),
     Case(
@@ -555,6 +782,57 @@ MATRIX: list[Case] = [
         PRIVATE_A_API,
         api=True,
     ),
+    Case("api:meeting-list", lambda w, o: reverse("api:meeting-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:meeting-detail",
+        lambda w, o: reverse("api:meeting-detail", args=[o["meeting_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:meeting-agenda",
+        lambda w, o: reverse("api:meeting-agenda", args=[o["meeting_b"].pk]),
+        PRIVATE_B_API,
+        api=True,
+    ),
+    Case(
+        "api:meeting-attendance",
+        lambda w, o: reverse("api:meeting-attendance", args=[o["meeting_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:meeting-papers",
+        lambda w, o: reverse("api:meeting-papers", args=[o["meeting_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:meeting-papers",
+        lambda w, o: reverse("api:meeting-papers", args=[o["meeting_a"].pk]),
+        # NHS P&I and the organisation's own staff submit papers; an administrator does not.
+        row(401, 201, 201, 201, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"file": SimpleUploadedFile("paper.pdf", b"%PDF-1.4\n% paper\n"), "kind": "paper"},
+        api=True,
+        extra={"format": "multipart"},
+    ),
+    Case("api:meeting-calendar", lambda w, o: reverse("api:meeting-calendar"), SIGNED_IN_API, api=True),
+    Case("api:meeting-action-list", lambda w, o: reverse("api:meeting-action-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:meeting-action-detail",
+        lambda w, o: reverse("api:meeting-action-detail", args=[o["action_a"].pk]),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:meeting-action-set-status",
+        lambda w, o: reverse("api:meeting-action-set-status", args=[o["action_a"].pk]),
+        row(401, 200, 200, 200, 200, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["action_a"].version, "status": "in_progress", "on": "2026-11-20"},
+        api=True,
+    ),
     Case("api:escalation-concern-list", lambda w, o: reverse("api:escalation-concern-list"), SIGNED_IN_API, api=True),
     Case(
         "api:escalation-concern-list",
@@ -709,7 +987,9 @@ def objects(world, frameworks):
     b = attachment_create(
         actor=admin, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n% B's evidence\n"), organisation=world.org_b
     )
+    meetings = _meetings(world)
     return {
+        **meetings,
         "attachment_a": a,
         "attachment_b": b,
         "notification_of_submitter_a": NotificationFactory(recipient=world.personas["submitter_a"]),
@@ -745,6 +1025,57 @@ def objects(world, frameworks):
             summary="s",
             rag="red",
         ),
+    }
+
+
+def _meetings(world):
+    """Organisation A's review, organisation B's, a system meeting A and HIW are invited to, a
+    vote to count at A's review, an action for A, a committee hosted by A and A's feed."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from meetings import calendar
+    from meetings import services as meeting_services
+    from meetings.models import Committee, CommitteeMember, MeetingType
+
+    official = world.personas["official"]
+    types = {t.code: t for t in MeetingType.objects.all()}
+    at = datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+    def review(organisation):
+        return meeting_services.meeting_create(
+            actor=official, meeting_type=types["ceo_review"], starts_at=at, organisation=organisation
+        )
+
+    meeting_a = review(world.org_a)
+    committee = Committee.objects.create(
+        name="Pan Cluster Planning Group",
+        meeting_type=types["committee"],
+        host_organisation=world.org_a,
+        quorum_minimum=1,
+    )
+    CommitteeMember.objects.create(
+        committee=committee, organisation=world.org_a, role="Cluster lead", representative=world.personas["submitter_a"]
+    )
+    return {
+        "meeting_a": meeting_a,
+        "meeting_b": review(world.org_b),
+        "system_meeting": meeting_services.meeting_create(
+            actor=official, meeting_type=types["wg_nhspi_oversight"], starts_at=at, invited=[world.org_a, world.hiw]
+        ),
+        "vote_a": meeting_services.decision_record(
+            actor=official, meeting=meeting_a, text="Adopt the plan", method="vote"
+        ),
+        "action_a": meeting_services.action_create(
+            actor=official,
+            meeting=meeting_a,
+            title="Send the recovery plan",
+            organisation=world.org_a,
+            due_on=datetime(2027, 1, 31).date(),
+            owner=world.personas["submitter_a"],
+        ),
+        "committee_a": committee,
+        "feed_of_submitter_a": calendar.feed_create(world.personas["submitter_a"]),
     }
 
 
