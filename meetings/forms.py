@@ -14,6 +14,7 @@ from organisations.models import Organisation
 from oversight import access
 from oversight.forms import BooleanChoiceField, VersionedForm
 
+from . import selectors
 from .choices import ActionStatus, AttendanceMark, CastingVote, DecisionMethod, MembershipKind, PaperKind, VoteChoice
 from .models import AgendaItem, Meeting
 from .services import STATUS_ORDER
@@ -229,7 +230,8 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _organisations()
+        at = selectors.organisations_at(meeting)
+        self.fields["organisation"].queryset = _organisations() if at is None else _organisations().filter(pk__in=at)
         self.fields["owner"].queryset = _people()
         self.fields["agenda_item"] = _agenda_field(meeting, user)
         if meeting.organisation_id and "organisation" not in self.initial:

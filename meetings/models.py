@@ -481,7 +481,9 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status__in=HELD_STATUSES)
 
 
-PLAN_PERIOD = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM."))
+# Years 1900-2999: every month the product plans or lists, with room for the arithmetic
+# (the month before and after) that a year 0001 or 9999 would break.
+PLAN_PERIOD = RegexValidator(r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM."))
 
 
 class Meeting(BaseModel):

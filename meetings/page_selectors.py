@@ -141,22 +141,30 @@ class HistoryEntry:
     user: object
 
 
-def meeting_history(meeting: Meeting, *, limit: int = 50) -> list[HistoryEntry]:
+def meeting_history(meeting: Meeting, *, record=None, limit: int = 50) -> list[HistoryEntry]:
     """The meeting's history and its records' (agenda, papers, attendance, declarations,
     decisions, votes, minutes, actions, invitations), newest first: one query for each kind
-    of record, however long the record."""
+    of record, however long the record. With ``record`` (``selectors.visible_record``), only
+    the history of what that user may see."""
+    hidden = record.hidden_items if record else set()
     sources = [
         (Meeting.history.filter(id=meeting.pk), Meeting),
         (MeetingInvitation.history.filter(meeting_id=meeting.pk), MeetingInvitation),
-        (AgendaItem.history.filter(meeting_id=meeting.pk), AgendaItem),
+        (AgendaItem.history.filter(meeting_id=meeting.pk).exclude(id__in=hidden), AgendaItem),
         (Paper.history.filter(meeting_id=meeting.pk), Paper),
         (Attendance.history.filter(meeting_id=meeting.pk), Attendance),
-        (DeclarationOfInterest.history.filter(meeting_id=meeting.pk), DeclarationOfInterest),
-        (MeetingDecision.history.filter(meeting_id=meeting.pk), MeetingDecision),
-        (Vote.history.filter(decision__meeting_id=meeting.pk), Vote),
+        (
+            DeclarationOfInterest.history.filter(meeting_id=meeting.pk).exclude(agenda_item_id__in=hidden),
+            DeclarationOfInterest,
+        ),
+        (MeetingDecision.history.filter(meeting_id=meeting.pk).exclude(agenda_item_id__in=hidden), MeetingDecision),
+        (Vote.history.filter(decision__meeting_id=meeting.pk).exclude(decision__agenda_item_id__in=hidden), Vote),
         (Minutes.history.filter(meeting_id=meeting.pk), Minutes),
         (Action.history.filter(meeting_id=meeting.pk), Action),
     ]
+    if record is not None:
+        sources[3] = (Paper.history.filter(meeting_id=meeting.pk, id__in=[p.pk for p in record.papers]), Paper)
+        sources[9] = (Action.history.filter(meeting_id=meeting.pk, id__in=[a.pk for a in record.actions]), Action)
     entries = []
     for queryset, model in sources:
         for record in queryset.select_related("history_user").order_by("-history_date")[:limit]:

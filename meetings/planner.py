@@ -41,6 +41,7 @@ from .models import AgendaItem, CadencePolicy, Meeting, MeetingInvitation, Meeti
 LONDON = ZoneInfo("Europe/London")
 START = time(10, 0)  # meetings are planned for 10:00 London time; the secretariat moves them
 PLANNER = "Planned by the planner"
+CANCELLED_GAP_DAYS = 14  # after a cancelled meeting, the next is planned at least this much later
 
 
 @dataclass
@@ -184,11 +185,11 @@ def _plan_oversight_meetings(report, meeting_type, levels, today) -> None:
         if day < today:
             continue
         period = f"{year:04d}-{month:02d}"
-        meeting = (
-            Meeting.objects.filter(meeting_type=meeting_type, plan_period=period)
-            .exclude(status=MeetingStatus.CANCELLED)
-            .first()
-        )
+        meetings = list(Meeting.objects.filter(meeting_type=meeting_type, plan_period=period))
+        meeting = next((m for m in meetings if m.status != MeetingStatus.CANCELLED), None)
+        if meeting is None and meetings:
+            report.unchanged += 1  # this month's was cancelled: the secretariat decides what follows
+            continue
         if meeting is None:
             meeting = _create(
                 report,
@@ -209,13 +210,18 @@ def _plan_oversight_meetings(report, meeting_type, levels, today) -> None:
 def _keep_agenda(meeting: Meeting, escalated) -> None:
     """A system update, then an item for each organisation at levels 2-5 (level 1: the system
     update only) [001 §6.3]. Items already there are kept."""
-    AgendaItem.objects.get_or_create(meeting=meeting, organisation=None, title="System update", defaults={"order": 0})
+    present = set(AgendaItem.objects.filter(meeting=meeting).values_list("organisation_id", "title"))
+    if (None, "System update") not in present:
+        AgendaItem.objects.create(meeting=meeting, organisation=None, title="System update", order=0)
+    covered = {organisation_id for organisation_id, _title in present}
     for order, organisation in enumerate(escalated, start=1):
-        AgendaItem.objects.get_or_create(
-            meeting=meeting,
-            organisation=organisation,
-            defaults={"order": order, "title": organisation.short_name or organisation.name},
-        )
+        if organisation.pk not in covered:  # the secretariat may have added more items about it
+            AgendaItem.objects.create(
+                meeting=meeting,
+                organisation=organisation,
+                order=order,
+                title=organisation.short_name or organisation.name,
+            )
 
 
 def _plan_tripartite(report, meeting_type, today) -> None:
@@ -270,32 +276,40 @@ def _last_held(meeting_type, **with_whom) -> date | None:
     )
 
 
+def _last_cancelled(plan_key: str) -> date | None:
+    meeting = Meeting.objects.filter(plan_key=plan_key, status=MeetingStatus.CANCELLED).order_by("-starts_at").first()
+    return meeting.meeting_on if meeting else None
+
+
 def _keep(report, meeting_type, *, plan_key, due_on, level, today, title, **with_whom) -> Meeting | None:
     """Make sure the slot has an upcoming meeting on the right date: plan one if there is
     none, or move a still-unconfirmed one when the level it was planned for has changed."""
     meeting = Meeting.objects.filter(plan_key=plan_key, status__in=UPCOMING_STATUSES).first()
     if meeting is None:
-        return _create(
-            report,
-            meeting_type,
-            plan_key=plan_key,
-            on=rules.schedule_on(due_on=due_on, today=today),
-            title=title,
-            level=level,
-            **with_whom,
-        )
-    if level is None or meeting.planned_for_level in (None, level) or not meeting.is_movable:
+        on = rules.schedule_on(due_on=due_on, today=today)
+        cancelled = _last_cancelled(plan_key)
+        if cancelled is not None and cancelled >= due_on:
+            # The meeting for this due date was called off: the next is not planned back on the
+            # same day, but at least a fortnight after it (and never in the past).
+            on = max(on, rules.schedule_on(due_on=cancelled + timedelta(days=CANCELLED_GAP_DAYS), today=today))
+        return _create(report, meeting_type, plan_key=plan_key, on=on, title=title, level=level, **with_whom)
+    if meeting.is_movable and meeting.meeting_on < today:
+        # Its day passed and it was neither held nor cancelled: plan it again, soon.
+        new_on = rules.schedule_on(due_on=min(due_on, meeting.meeting_on), today=today)
+        reason = "Moved by the planner: its date passed and it was not held"
+    elif level is None or meeting.planned_for_level in (None, level) or not meeting.is_movable:
         report.unchanged += 1
         return meeting
-    new_on = rules.replan(
-        planned_on=meeting.meeting_on,
-        status=meeting.status,
-        new_due_on=due_on,
-        today=today,
-        old_level=meeting.planned_for_level,
-        new_level=level,
-    )
-    reason = f"Moved by the planner: the driving level changed from {meeting.planned_for_level} to {level}"
+    else:
+        new_on = rules.replan(
+            planned_on=meeting.meeting_on,
+            status=meeting.status,
+            new_due_on=due_on,
+            today=today,
+            old_level=meeting.planned_for_level,
+            new_level=level,
+        )
+        reason = f"Moved by the planner: the driving level changed from {meeting.planned_for_level} to {level}"
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.status != MeetingStatus.PLANNED:  # confirmed meanwhile: it stays where it is
@@ -308,7 +322,7 @@ def _keep(report, meeting_type, *, plan_key, due_on, level, today, title, **with
             report.moved.append(f"{plan_key}: {meeting.meeting_on} → {new_on}")
         else:
             report.unchanged += 1
-        locked.planned_for_level = level
+        locked.planned_for_level = level if level is not None else locked.planned_for_level
         locked._change_reason = change_reason(reason)
         locked.version += 1
         locked.save()

@@ -7,6 +7,7 @@ may not see is answered as if it did not exist (``Http404``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
@@ -160,3 +161,64 @@ def organisation_actions(user, organisation, *, today: date | None = None) -> li
     today = today or timezone.localdate()
     queryset = access.restrict(_actions().filter(organisation=organisation), user)
     return _with_overdue(_open_first(queryset), today)
+
+
+# --- What of a meeting's record a user may see -----------------------------------------------
+
+
+@dataclass
+class VisibleRecord:
+    """A meeting's record as one user may see it. On a meeting with several organisations, an
+    agenda item about one organisation is for that organisation's people (and WG and NHS P&I)
+    only; so are the papers, decisions and declarations on it. A paper is shown only to those
+    who may open its file; an action only to those who see the organisation it falls to."""
+
+    agenda_items: list
+    papers: list
+    decisions: list
+    declarations: list
+    actions: list
+    hidden_items: set
+
+
+def visible_record(user, meeting: Meeting) -> VisibleRecord:
+    """From a meeting loaded by ``meeting_detail`` (no further queries)."""
+    sees = access.can_see_organisation
+    agenda_items, hidden = [], set()
+    for item in meeting.agenda_items.all():
+        if item.organisation_id is None or sees(user, item.organisation_id):
+            agenda_items.append(item)
+        else:
+            hidden.add(item.pk)
+
+    def shown(record) -> bool:
+        return record.agenda_item_id is None or record.agenda_item_id not in hidden
+
+    papers = [
+        paper
+        for paper in meeting.papers.all()
+        if shown(paper) and (paper.attachment.organisation_id is None or sees(user, paper.attachment.organisation_id))
+    ]
+    return VisibleRecord(
+        agenda_items=sorted(agenda_items, key=lambda item: (item.order, item.pk)),
+        papers=sorted(papers, key=lambda paper: (paper.submitted_at, paper.pk)),
+        decisions=[decision for decision in meeting.decisions.all() if shown(decision)],
+        declarations=[declaration for declaration in meeting.declarations.all() if shown(declaration)],
+        actions=[action for action in meeting.actions.all() if sees(user, action.organisation_id)],
+        hidden_items=hidden,
+    )
+
+
+def organisations_at(meeting: Meeting) -> set[int] | None:
+    """Ids of the organisations a meeting is about: its own, those invited and, for a
+    regional meeting, the region's. None for a system-wide meeting, which oversees them all."""
+    from organisations.models import Organisation
+
+    if meeting.organisation_id is None and meeting.region_id is None and meeting.committee_id is None:
+        return None
+    ids = {invitation.organisation_id for invitation in meeting.invitations.all()}
+    if meeting.organisation_id is not None:
+        ids.add(meeting.organisation_id)
+    if meeting.region_id is not None:
+        ids |= set(Organisation.objects.filter(region_id=meeting.region_id).values_list("pk", flat=True))
+    return ids

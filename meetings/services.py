@@ -467,16 +467,7 @@ def meeting_cancel(*, actor, meeting: Meeting, expected_version: int, reason: st
 
 
 def _organisations_at(meeting: Meeting) -> set[int] | None:
-    """Ids of the organisations a meeting is about: its own, those invited and, for a
-    regional meeting, the region's. None for a system-wide meeting, which oversees them all."""
-    if meeting.organisation_id is None and meeting.region_id is None and meeting.committee_id is None:
-        return None
-    ids = set(meeting.invitations.values_list("organisation_id", flat=True))
-    if meeting.organisation_id is not None:
-        ids.add(meeting.organisation_id)
-    if meeting.region_id is not None:
-        ids |= set(Organisation.objects.filter(region_id=meeting.region_id).values_list("pk", flat=True))
-    return ids
+    return selectors.organisations_at(meeting)
 
 
 @transaction.atomic
@@ -1041,6 +1032,13 @@ def action_create(
     current = _lock_meeting(meeting)
     _refuse_if_finished(current, doing="add an action")
     _belongs_to(current, agenda_item)
+    at = _organisations_at(current)
+    if at is not None and organisation.pk not in at:
+        raise OversightError(
+            f"{organisation} is not at this meeting: an action falls to an organisation the meeting is with.",
+            field="organisation",
+            code="organisation_not_at_meeting",
+        )
     action = Action(
         meeting=current,
         agenda_item=agenda_item,

@@ -16,6 +16,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,7 +53,7 @@ from .forms import (
     PaperForm,
     VoteForm,
 )
-from .models import CalendarFeed, Meeting, MeetingDecision
+from .models import PLAN_PERIOD, CalendarFeed, Meeting, MeetingDecision
 
 FINISHED = (MeetingStatus.CANCELLED, MeetingStatus.CLOSED)
 
@@ -96,9 +97,10 @@ def _month(value: str | None, today: date) -> tuple[date, str]:
     if not value:
         return today.replace(day=1), ""
     try:
+        PLAN_PERIOD(value)
         year, month = (int(part) for part in value.split("-"))
         return date(year, month, 1), ""
-    except ValueError:
+    except (ValueError, ValidationError):
         return today.replace(day=1), _("“%(value)s” is not a month. Enter a month like 2027-03.") % {"value": value}
 
 
@@ -243,24 +245,14 @@ def meeting_detail(request, pk, failed=None):
     what the user typed, in place of the blank one."""
     meeting = _meeting(request, pk)
     user, today = request.user, timezone.localdate()
-    # On a system meeting, an item about one organisation is for that organisation's people
-    # (and WG and NHS P&I) only; so are the papers for it and the actions that fall to others.
-    agenda_items = [
-        item
-        for item in meeting.agenda_items.all()
-        if item.organisation_id is None or access.can_see_organisation(user, item.organisation_id)
-    ]
-    shown_items = {item.pk for item in agenda_items}
-    papers = [
-        (paper, access.can(user, "attachment.view", paper.attachment))
-        for paper in meeting.papers.all()
-        if paper.agenda_item_id is None or paper.agenda_item_id in shown_items
-    ]
-    actions = [action for action in meeting.actions.all() if access.can_see_organisation(user, action.organisation_id)]
+    record = selectors.visible_record(user, meeting)
+    agenda_items = record.agenda_items
+    papers = [(paper, access.can(user, "attachment.view", paper.attachment)) for paper in record.papers]
+    actions = record.actions
     for action in actions:
         action.overdue = action.is_overdue(today)
     attendance = list(meeting.attendance.all())
-    decisions = list(meeting.decisions.all())
+    decisions = record.decisions
     forms = _forms(request, meeting, attendance=attendance, decisions=decisions, actions=actions)
     forms.update(failed or {})
     context = {
@@ -272,13 +264,13 @@ def meeting_detail(request, pk, failed=None):
         "papers": papers,
         "attendance": attendance,
         "quorum": selectors.quorum_for(meeting),
-        "declarations": list(meeting.declarations.all()),
+        "declarations": record.declarations,
         "decisions": [(decision, forms.get(f"vote-{decision.pk}")) for decision in decisions],
         "minutes": getattr(meeting, "minutes", None),
         "approved_here": list(meeting.approved_minutes.all()),
         "actions": [(action, forms.get(f"action-{action.pk}")) for action in actions],
         "invitations": list(meeting.invitations.all()),
-        "history": page_selectors.meeting_history(meeting),
+        "history": page_selectors.meeting_history(meeting, record=record),
         "forms": forms,
         "finished": meeting.status in FINISHED,
     }
@@ -609,7 +601,12 @@ def action_status(request, pk):
     """Move an action on, from the meeting page or an action list (``next``: back there). A
     refused change is shown on the meeting page, beside the action."""
     item = page_selectors.action_get(request.user, pk)
-    meeting = _meeting(request, item.meeting_id)
+    try:
+        meeting = _meeting(request, item.meeting_id)
+    except Http404:
+        # An action of the user's organisation from a meeting they do not see (a WG meeting):
+        # they may still move it on, from their list.
+        return _action_status_without_meeting(request, item)
 
     def action(data):
         services.action_update_status(
@@ -631,6 +628,28 @@ def action_status(request, pk):
         success=_("The action’s status has been updated."),
         next_url=_safe_next(request),
     )
+
+
+def _action_status_without_meeting(request, item):
+    access.require(request.user, "meetings.action.update", item)
+    form = ActionStatusForm(request.POST, prefix=f"a{item.pk}")
+    back = _safe_next(request) or reverse("meetings:my-actions")
+    if not form.is_valid():
+        messages.error(request, _("Choose a status for the action."))
+        return redirect(back)
+    try:
+        services.action_update_status(
+            actor=request.user,
+            action=item,
+            expected_version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+            on=timezone.localdate(),
+        )
+    except OversightError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The action’s status has been updated."))
+    return redirect(back)
 
 
 @login_required

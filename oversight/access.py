@@ -64,6 +64,10 @@ class Principal:
     def is_member_of(self, organisation_id: int | None) -> bool:
         return organisation_id in self.roles_by_organisation
 
+    def has_role_in(self, organisation_id: int | None, *roles: str) -> bool:
+        """Does the user hold one of these roles in that organisation (not merely somewhere)?"""
+        return bool(self.roles_by_organisation.get(organisation_id, frozenset()) & set(roles))
+
 
 ANONYMOUS = Principal(user_id=None, authenticated=False)
 
@@ -163,6 +167,17 @@ def _meeting_visible(p: Principal, obj) -> bool:
     return any(p.is_member_of(organisation_id) for organisation_id in invited)
 
 
+def _organisation_staff_at_meeting(p: Principal, meeting) -> bool:
+    """Does the user submit or lead for the meeting's organisation, or for one invited to it?"""
+    staff = (Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE)
+    if p.has_role_in(meeting.organisation_id, *staff):
+        return True
+    if meeting.pk is None:
+        return False
+    invited = meeting.invitations.values_list("organisation_id", flat=True)
+    return any(p.has_role_in(organisation_id, *staff) for organisation_id in invited)
+
+
 def restrict_meetings(queryset: QuerySet, user, *, through: str = "") -> QuerySet:
     """Meetings (or, with ``through="meeting__"``, a meeting's children) the user may see:
     every one for WG, NHS P&I and administrators; otherwise those of their organisations and
@@ -259,8 +274,8 @@ def _sees(p: Principal, organisation_id: int | None) -> bool:
 
 def _oversight_or_own_staff(p: Principal, obj) -> bool:
     """WG and NHS P&I, or the organisation's own submitters and executives."""
-    return p.has_role(*ESCALATION_DRAFTERS) or (
-        p.is_member_of(_organisation_id_of(obj)) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE)
+    return p.has_role(*ESCALATION_DRAFTERS) or p.has_role_in(
+        _organisation_id_of(obj), Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE
     )
 
 
@@ -313,8 +328,7 @@ RULES: dict[str, Rule] = {
     "meetings.view": lambda p, obj: p.authenticated and (obj is None or _meeting_visible(p, obj)),
     "meetings.manage": lambda p, obj: p.has_role(*WG_ROLES),
     "meetings.paper.upload": lambda p, obj: (
-        p.has_role(*WG_ROLES, Role.NHSPI_ANALYST)
-        or (obj is not None and _meeting_visible(p, obj) and p.has_role(Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE))
+        p.has_role(*WG_ROLES, Role.NHSPI_ANALYST) or (obj is not None and _organisation_staff_at_meeting(p, obj))
     ),
     "meetings.action.update": lambda p, obj: _oversight_or_own_staff(p, obj) or p.has_role(Role.WG_SECRETARIAT),
     "meetings.committee.manage": lambda p, obj: p.has_role(*WG_ROLES),

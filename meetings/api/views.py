@@ -15,7 +15,7 @@ from oversight import access
 
 from .. import calendar, selectors, services
 from ..choices import MeetingStatus
-from ..models import Action, AgendaItem, Meeting
+from ..models import Action, Meeting
 from . import serializers as s
 
 
@@ -46,7 +46,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=s.AgendaItemSerializer(many=True))
     @action(detail=True, methods=["get"])
     def agenda(self, request, pk=None):
-        items = sorted(self._meeting().agenda_items.all(), key=lambda item: (item.order, item.pk))
+        items = selectors.visible_record(request.user, self._meeting()).agenda_items
         return Response(s.AgendaItemSerializer(items, many=True).data)
 
     @extend_schema(
@@ -58,15 +58,15 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         """The meeting's papers (each with a download link); POST submits one. Its deadline
         and whether it is late are decided as it arrives."""
         meeting = self._meeting()
+        record = selectors.visible_record(request.user, meeting)
         if request.method == "GET":
-            papers = sorted(meeting.papers.all(), key=lambda paper: paper.submitted_at)
-            return Response(s.PaperSerializer(papers, many=True, context={"request": request}).data)
+            return Response(s.PaperSerializer(record.papers, many=True, context={"request": request}).data)
         serializer = s.PaperSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         item = None
         if data["agenda_item"] is not None:
-            item = AgendaItem.objects.filter(meeting=meeting, pk=data["agenda_item"]).first()
+            item = next((i for i in record.agenda_items if i.pk == data["agenda_item"]), None)
             if item is None:
                 return Response(
                     {"detail": "That agenda item is not on this meeting's agenda.", "code": "invalid_agenda_item"},

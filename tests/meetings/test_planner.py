@@ -224,3 +224,34 @@ def test_two_runs_at_once_make_no_duplicates(world, frameworks):
     keys = list(Meeting.objects.exclude(plan_key="").values_list("plan_key", flat=True))
     assert len(keys) == len(set(keys))
     assert "review:ORGA" in keys and "oversight:2026-12" in keys
+
+
+def test_a_second_item_about_an_organisation_does_not_stop_the_planner(world, frameworks):
+    _decide(world, world.org_a, escalation.Scope("organisation"), 3, date(2026, 6, 1))
+    planner.plan_meetings(today=TODAY)
+    december = Meeting.objects.get(plan_key="oversight:2026-12")
+    AgendaItem.objects.create(meeting=december, organisation=world.org_a, title="Org A: finance", order=9)
+    report = planner.plan_meetings(today=TODAY)
+    assert report.writes == 0
+    assert AgendaItem.objects.filter(meeting=december, organisation=world.org_a).count() == 2
+
+
+def test_a_cancelled_meeting_is_not_planned_back_on_the_same_day(world, frameworks):
+    _decide(world, world.org_a, escalation.Scope("organisation"), 5, date(2026, 6, 1))
+    planner.plan_meetings(today=TODAY)
+    for key in ("oversight:2026-12", "review:ORGA"):
+        Meeting.objects.filter(plan_key=key).update(status="cancelled", cancelled_reason="Christmas")
+    planner.plan_meetings(today=TODAY)
+    assert not Meeting.objects.filter(plan_key="oversight:2026-12").exclude(status="cancelled").exists()
+    # The review that was to be on 15 December comes back a fortnight after it, not on it.
+    assert Meeting.objects.get(plan_key="review:ORGA", status="planned").meeting_on == date(2026, 12, 29)
+
+
+def test_a_planned_meeting_whose_day_passed_unheld_is_planned_again(world, frameworks):
+    planner.plan_meetings(today=TODAY)  # org A at level 1: a review on 1 June 2027
+    review = Meeting.objects.get(plan_key="review:ORGA")
+    assert review.meeting_on == date(2027, 6, 1)
+    planner.plan_meetings(today=date(2027, 6, 3))
+    review.refresh_from_db()
+    assert review.meeting_on == date(2027, 6, 17)  # within 14 days
+    assert "its date passed" in review.history.first().history_change_reason

@@ -468,11 +468,17 @@ def test_minutes_are_approved_only_at_a_later_held_meeting_of_the_same_body_and_
 @pytest.fixture
 def actions(world, review, official):
     meeting = review()
+    b_meeting = review(organisation=world.org_b)
     owner = world.personas["submitter_a"]
 
     def action(title, due_on, owner=owner, organisation=world.org_a):
         return services.action_create(
-            actor=official, meeting=meeting, title=title, organisation=organisation, due_on=due_on, owner=owner
+            actor=official,
+            meeting=meeting if organisation == world.org_a else b_meeting,
+            title=title,
+            organisation=organisation,
+            due_on=due_on,
+            owner=owner,
         )
 
     found = {
@@ -638,3 +644,16 @@ def test_the_meeting_page_needs_the_same_number_of_queries_however_long_the_reco
     once = queries()
     grow(3)
     assert queries() == once
+
+
+def test_an_action_falls_only_to_an_organisation_at_the_meeting(world, review, official):
+    with pytest.raises(OversightError) as refused:
+        services.action_create(
+            actor=official,
+            meeting=review(),
+            title="Share the benchmarking",
+            organisation=world.org_b,
+            due_on=date(2026, 8, 1),
+            owner_name="Director of Planning",
+        )
+    assert refused.value.code == "organisation_not_at_meeting"

@@ -489,9 +489,16 @@ def actions(world, review, official):
     meeting = review(at(2026, 12, 9))
     owner = world.personas["submitter_a"]
 
+    b_meeting = review(at(2026, 12, 10), organisation=world.org_b, title="Review with B")
+
     def action(title, due_on, organisation=world.org_a, owner=owner):
         return services.action_create(
-            actor=official, meeting=meeting, title=title, organisation=organisation, due_on=due_on, owner=owner
+            actor=official,
+            meeting=meeting if organisation == world.org_a else b_meeting,
+            title=title,
+            organisation=organisation,
+            due_on=due_on,
+            owner=owner,
         )
 
     done = action("Publish the board papers", date(2026, 12, 1))
@@ -750,3 +757,52 @@ def test_the_action_and_committee_lists_make_as_many_queries_for_ten_rows_as_for
     small = queries(client, url)
     grow(1, 9)
     assert queries(client, url) == small
+
+
+def test_an_item_about_another_organisation_stays_hidden_on_the_page_and_in_the_api(
+    world, types, official, client, api_client
+):
+    """At a meeting several organisations are invited to, an item about organisation B, and the
+    papers, decisions, declarations and history on it, are for B (and WG and NHS P&I) only."""
+    meeting = services.meeting_create(
+        actor=official,
+        meeting_type=types["wg_nhspi_oversight"],
+        starts_at=at(2026, 12, 8),
+        invited=[world.org_a, world.org_b],
+    )
+    item = services.agenda_item_add(actor=official, meeting=meeting, title="SECRET-B item", organisation=world.org_b)
+    services.paper_submit(
+        actor=world.personas["submitter_b"], meeting=meeting, upload=pdf("secret-b.pdf"), agenda_item=item
+    )
+    services.decision_record(actor=official, meeting=meeting, text="SECRET-B decision", agenda_item=item)
+    services.declaration_record(
+        actor=official,
+        meeting=meeting,
+        person=official,
+        interest="SECRET-B interest",
+        on=date(2026, 12, 8),
+        agenda_item=item,
+    )
+    client.force_login(world.personas["submitter_a"])
+    html = page(client.get(reverse("meetings:meeting-detail", args=[meeting.pk])))
+    assert "SECRET-B" not in html and "secret-b.pdf" not in html
+    api_client.force_login(world.personas["submitter_a"])
+    agenda = api_client.get(reverse("api:meeting-agenda", args=[meeting.pk])).json()
+    papers = api_client.get(reverse("api:meeting-papers", args=[meeting.pk])).json()
+    assert agenda == [] and papers == []
+    attached = api_client.post(
+        reverse("api:meeting-papers", args=[meeting.pk]), {"file": pdf(), "agenda_item": item.pk}, format="multipart"
+    )
+    assert attached.status_code == 400 and attached.json()["code"] == "invalid_agenda_item"
+    client.force_login(world.personas["submitter_b"])
+    html = page(client.get(reverse("meetings:meeting-detail", args=[meeting.pk])))
+    assert "SECRET-B item" in html and "secret-b.pdf" in html
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01", "0001-01", "2027-13", "x"])
+def test_a_month_out_of_range_is_explained_not_a_server_error(world, review, client, month):
+    client.force_login(world.personas["official"])
+    assert client.get(reverse("meetings:meeting-calendar"), {"month": month}).status_code == 200
+    listed = client.get(reverse("meetings:meeting-list"), {"month": month})
+    assert listed.status_code == 200 and "Give the month as YYYY-MM." in page(listed)
+    assert client.get(reverse("meetings:meeting-list"), {"month": month, "export": "csv"}).status_code in (200, 400)

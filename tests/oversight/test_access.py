@@ -354,3 +354,26 @@ def test_an_object_reached_through_a_path_belongs_to_the_organisation_at_its_end
         assert access._organisation_id_of(obj) == world.org_b.pk
         assert access.is_visible(world.personas["submitter_b"], obj)
         assert not access.is_visible(world.personas["submitter_a"], obj)
+
+
+def test_a_role_counts_only_in_the_organisation_that_holds_it(world):
+    """A partner at HIW who is also a submitter at org A submits papers for A, not for HIW."""
+    from datetime import UTC, datetime
+
+    from meetings.models import Meeting, MeetingInvitation, MeetingType
+
+    dual = world.personas["partner"]
+    MembershipFactory(user=dual, organisation=world.org_a, role=Role.ORG_SUBMITTER)
+    dual = type(dual).objects.get(pk=dual.pk)  # a fresh principal
+    tripartite = Meeting.objects.create(
+        meeting_type=MeetingType.objects.get(code="tripartite"),
+        title="Tripartite meeting",
+        starts_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 1, 12, tzinfo=UTC),
+    )
+    MeetingInvitation.objects.create(meeting=tripartite, organisation=world.hiw)
+    assert access.can(dual, "meetings.view", tripartite)
+    assert not access.can(dual, "meetings.paper.upload", tripartite)
+    assert access.can(dual, "meetings.paper.upload", _meeting_of(world.org_a))
+    assert access.can(dual, "escalation.request.answer", world.org_a)
+    assert not access.can(dual, "escalation.request.answer", world.hiw)
