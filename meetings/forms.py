@@ -88,11 +88,33 @@ class AgendaItemForm(forms.Form):
         required=False,
         empty_label=_("Not about one organisation"),
     )
+    case = forms.ModelChoiceField(
+        label=_("About an escalation case"),
+        queryset=None,
+        required=False,
+        empty_label=_("No case"),
+        help_text=_("Open cases of the organisations at the meeting."),
+    )
+    domain = forms.ModelChoiceField(
+        label=_("About a domain or pillar"), queryset=None, required=False, empty_label=_("Not one domain or pillar")
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _organisations().filter(statutory=True)
+        from escalation.models import Domain, EscalationCase
+
+        at = selectors.organisations_at(meeting)
+        organisations = _organisations().filter(statutory=True)
+        cases = EscalationCase.objects.exclude(phase="closed").select_related("organisation", "domain")
+        if at is not None:
+            organisations, cases = organisations.filter(pk__in=at), cases.filter(organisation__in=at)
+        self.fields["organisation"].queryset = organisations
+        self.fields["case"].queryset = cases.order_by("organisation__name", "opened_on")
+        self.fields["case"].label_from_instance = lambda case: (
+            f"{case.organisation.display_short_name}: {case.scope_label}"
+        )
+        self.fields["domain"].queryset = Domain.objects.filter(era__ends_on__isnull=True).order_by("order")
 
 
 class AttendanceForm(forms.Form):
@@ -258,3 +280,97 @@ class LetterGenerateForm(forms.Form):
 
 class LetterEditForm(VersionedForm):
     letter_draft = forms.CharField(label=_("Draft letter"), widget=forms.Textarea, required=False)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _when_fields(form, *, required_date=True):
+    form.fields["date"] = forms.DateField(label=_("Date"), widget=DateInput, required=required_date)
+    form.fields["starts"] = forms.TimeField(label=_("Starts at"), widget=TimeInput, help_text=_("UK time, e.g. 10:00."))
+    form.fields["ends"] = forms.TimeField(
+        label=_("Ends at"), widget=TimeInput, required=False, help_text=_("Leave blank for the usual length.")
+    )
+
+
+def _secretariat_people():
+    from organisations.choices import Role
+
+    return _people().filter(memberships__role=Role.WG_SECRETARIAT).distinct()
+
+
+class _MeetingDetailsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    online_link = forms.URLField(label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https")
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    chair = forms.CharField(label=_("Chair"), max_length=200, required=False)
+    secretariat = PersonChoiceField(
+        label=_("Secretariat"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Not yet named")
+    )
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Also invite"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their people will see the meeting and may submit papers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secretariat"].queryset = _secretariat_people()
+        self.fields["invited"].queryset = _organisations()
+
+    def when(self):
+        """The start and end as aware Europe/London datetimes (end None: the usual length)."""
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        data = self.cleaned_data
+        zone = timezone.get_default_timezone()
+        starts = datetime.combine(data["date"], data["starts"], tzinfo=zone)
+        ends = datetime.combine(data["date"], data["ends"], tzinfo=zone) if data.get("ends") else None
+        return starts, ends
+
+
+class MeetingArrangeForm(_MeetingDetailsForm):
+    """Arrange a meeting by hand: who it is with depends on its type."""
+
+    meeting_type = forms.ModelChoiceField(label=_("Type of meeting"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("With the organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("For a meeting with one organisation."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("With the region"), queryset=None, required=False, help_text=_("For a regional meeting.")
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=None, required=False, help_text=_("For a committee's meeting.")
+    )
+    field_order = ["meeting_type", "organisation", "region", "committee", "date", "starts", "ends", "title"]
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        from organisations.models import Region
+
+        from .models import Committee, MeetingType
+
+        _when_fields(self)
+        self.fields["meeting_type"].queryset = MeetingType.objects.in_force(today).order_by("order", "name")
+        self.fields["organisation"].queryset = _organisations().filter(statutory=True)
+        self.fields["region"].queryset = Region.objects.order_by("name")
+        self.fields["committee"].queryset = Committee.objects.order_by("name")
+        self.order_fields(self.field_order)
+
+
+class MeetingEditForm(VersionedForm, _MeetingDetailsForm):
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _when_fields(self)
+        self.order_fields(["version", "date", "starts", "ends", "title"])

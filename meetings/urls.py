@@ -6,6 +6,9 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.MeetingListView.as_view(), name="meeting-list"),
+    path("new/", views.meeting_arrange, name="meeting-arrange"),
+    path("cases/<int:pk>/", views.case_panel, name="case-panel"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
     path("calendar/", views.meeting_calendar, name="meeting-calendar"),
     path("calendar-feed/", views.calendar_feed, name="calendar-feed"),
     path("calendar-feed/revoke/", views.calendar_feed_revoke, name="calendar-feed-revoke"),

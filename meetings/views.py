@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,12 +49,14 @@ from .forms import (
     DeclarationForm,
     LetterEditForm,
     LetterGenerateForm,
+    MeetingArrangeForm,
+    MeetingEditForm,
     MinutesApproveForm,
     MinutesDraftForm,
     PaperForm,
     VoteForm,
 )
-from .models import PLAN_PERIOD, CalendarFeed, Meeting, MeetingDecision
+from .models import PLAN_PERIOD, Action, CalendarFeed, Meeting, MeetingDecision
 
 FINISHED = (MeetingStatus.CANCELLED, MeetingStatus.CLOSED)
 
@@ -90,6 +93,9 @@ class MeetingListView(OversightListView):
 
     def get_queryset(self):
         return selectors.meeting_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_arrange=access.can(self.request.user, "meetings.manage"), **kwargs)
 
 
 def _month(value: str | None, today: date) -> tuple[date, str]:
@@ -273,6 +279,7 @@ def meeting_detail(request, pk, failed=None):
         "history": page_selectors.meeting_history(meeting, record=record),
         "forms": forms,
         "finished": meeting.status in FINISHED,
+        "can_manage": access.can(user, "meetings.manage", meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -376,6 +383,8 @@ def agenda_item_add(request, pk):
             title=data["title"],
             presenter=data["presenter"],
             organisation=data["organisation"],
+            case=data["case"],
+            domain=data["domain"],
             description=data["description"],
         )
 
@@ -917,3 +926,105 @@ class DeclarationRegisterView(OversightListView):
     def get_context_data(self, **kwargs):
         name = self.person.get_full_name() or self.person.get_username()
         return super().get_context_data(person=self.person, person_name=name, **kwargs)
+
+
+# --- Arranging and changing a meeting -------------------------------------------------------------
+
+
+@login_required
+def meeting_arrange(request):
+    """Arrange a meeting by hand (the planner arranges the regular ones)."""
+    access.require(request.user, "meetings.manage")
+    today = timezone.localdate()
+    form = MeetingArrangeForm(request.POST or None, today=today, initial={"date": today, "starts": "10:00"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.when()
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                meeting_type=data["meeting_type"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                organisation=data["organisation"],
+                region=data["region"],
+                committee=data["committee"],
+                title=data["title"],
+                online_link=data["online_link"],
+                location=data["location"],
+                chair=data["chair"],
+                secretariat=data["secretariat"],
+                invited=data["invited"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The meeting has been arranged."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_edit(request, pk):
+    """Change a meeting's time, link, place, chair, secretariat or invitations. A stale form is
+    a conflict; a held meeting's time is a record."""
+    meeting = _meeting(request, pk)
+    access.require(request.user, "meetings.manage", meeting)
+    local = timezone.localtime(meeting.starts_at)
+    initial = {
+        "version": meeting.version,
+        "date": local.date(),
+        "starts": local.strftime("%H:%M"),
+        "ends": timezone.localtime(meeting.ends_at).strftime("%H:%M"),
+        "title": meeting.title,
+        "online_link": meeting.online_link,
+        "location": meeting.location,
+        "chair": meeting.chair,
+        "secretariat": meeting.secretariat_id,
+        "invited": [invitation.organisation_id for invitation in meeting.invitations.all()],
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.when()
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                expected_version=data["version"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                title=data["title"] or meeting.title,
+                online_link=data["online_link"],
+                location=data["location"],
+                chair=data["chair"],
+                secretariat=data["secretariat"],
+                invited=list(data["invited"]),
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The meeting has been changed."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def case_panel(request, pk):
+    """The meetings and actions of an escalation case, as a panel on the case page (htmx):
+    escalation does not import meetings, so its page loads this from here."""
+    from escalation import selectors as escalation_selectors
+
+    case = escalation_selectors.case_detail(user=request.user, pk=pk)
+    meetings = (
+        selectors.meeting_list(request.user)
+        .filter(Q(agenda_items__case=case) | Q(actions__case=case))
+        .distinct()
+        .order_by("-starts_at")[:20]
+    )
+    actions = access.restrict(
+        Action.objects.filter(case=case).select_related("meeting", "owner").order_by("due_on", "pk"), request.user
+    )
+    today = timezone.localdate()
+    rows = [(action, action.is_overdue(today)) for action in actions]
+    return render(request, "meetings/partials/_case_panel.html", {"case": case, "meetings": meetings, "actions": rows})

@@ -371,6 +371,22 @@ MATRIX: list[Case] = [
         SIGNED_IN_PAGE,
     ),
     Case(
+        "meetings:case-panel",
+        lambda w, o: reverse("meetings:case-panel", args=[o["case_a"].pk]),
+        PRIVATE_A_PAGE,
+        note="the meetings panel on a case page",
+    ),
+    Case(
+        "meetings:meeting-arrange",
+        lambda w, o: reverse("meetings:meeting-arrange"),
+        row(302, 200, 200, 403, 403, 403, 403, 403),
+    ),
+    Case(
+        "meetings:meeting-edit",
+        lambda w, o: reverse("meetings:meeting-edit", args=[o["meeting_a"].pk]),
+        row(302, 200, 200, 403, 403, 404, 404, 403),
+    ),
+    Case(
         "meetings:meeting-detail",
         lambda w, o: reverse("meetings:meeting-detail", args=[o["meeting_a"].pk]),
         PRIVATE_A_PAGE,

@@ -806,3 +806,78 @@ def test_a_month_out_of_range_is_explained_not_a_server_error(world, review, cli
     listed = client.get(reverse("meetings:meeting-list"), {"month": month})
     assert listed.status_code == 200 and "Give the month as YYYY-MM." in page(listed)
     assert client.get(reverse("meetings:meeting-list"), {"month": month, "export": "csv"}).status_code in (200, 400)
+
+
+def test_an_official_arranges_a_meeting_and_changes_its_time_and_link(world, types, client):
+    client.force_login(world.personas["official"])
+    url = reverse("meetings:meeting-arrange")
+    assert "Arrange a meeting" in page(client.get(reverse("meetings:meeting-list")))
+    wrong = client.post(url, {"meeting_type": types["ceo_review"].pk, "date": "2027-02-03", "starts": "14:00"})
+    assert wrong.status_code == 200 and "data-error-code=" in page(wrong)  # a review needs an organisation
+    assert not Meeting.objects.exists()
+    client.post(
+        url,
+        {
+            "meeting_type": types["targeted_support_clinic"].pk,
+            "organisation": world.org_a.pk,
+            "date": "2027-02-03",
+            "starts": "14:00",
+            "online_link": "https://meet.example.test/clinic",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == at(2027, 2, 3, 14) and meeting.online_link == "https://meet.example.test/clinic"
+    edit = reverse("meetings:meeting-edit", args=[meeting.pk])
+    form = {"version": meeting.version, "date": "2027-02-10", "starts": "09:30", "title": meeting.title}
+    assert client.post(edit, form).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(2027, 2, 10, 9, 30)
+    assert "Rescheduled by hand" in meeting.history.first().history_change_reason
+    stale = client.post(edit, {**form, "starts": "11:00"})
+    assert 'data-error-code="conflict"' in page(stale)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(2027, 2, 10, 9, 30)
+    client.force_login(world.personas["submitter_a"])
+    assert client.get(url).status_code == 403
+    assert client.get(edit).status_code == 403
+
+
+def test_an_agenda_item_about_a_case_shows_the_meeting_on_the_case_page_panel(world, review, official, client):
+    from escalation import services as escalation
+
+    draft = escalation.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=escalation.Scope("organisation"),
+        to_level=3,
+        rationale="r",
+        planned_on=date(2026, 11, 2),
+    )
+    case = escalation.decision_decide(
+        actor=world.personas["decision_maker"],
+        decision=draft,
+        expected_version=draft.version,
+        decided_on=date(2026, 11, 2),
+    ).case
+    meeting = review(at(2027, 1, 13))
+    client.force_login(official)
+    client.post(
+        reverse("meetings:agenda-item-add", args=[meeting.pk]),
+        {"agenda-title": "Recovery plan", "agenda-case": case.pk},
+    )
+    assert meeting.agenda_items.get().case == case
+    services.action_create(
+        actor=official,
+        meeting=meeting,
+        title="Revise the plan",
+        organisation=world.org_a,
+        owner_name="Director of Finance",
+        due_on=date(2027, 2, 1),
+        case=case,
+    )
+    client.force_login(world.personas["submitter_a"])
+    panel = page(client.get(reverse("meetings:case-panel", args=[case.pk])))
+    assert meeting.title in panel and "Revise the plan" in panel
+    assert f'hx-get="{reverse("meetings:case-panel", args=[case.pk])}"' in page(client.get(case.get_absolute_url()))
+    client.force_login(world.personas["submitter_b"])
+    assert client.get(reverse("meetings:case-panel", args=[case.pk])).status_code == 404
