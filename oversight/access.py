@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -163,7 +164,7 @@ def _meeting_visible(p: Principal, obj) -> bool:
         return True
     if meeting.pk is None:
         return False
-    invited = meeting.invitations.values_list("organisation_id", flat=True)
+    invited = [invitation.organisation_id for invitation in meeting.invitations.all()]  # prefetched where loaded
     return any(p.is_member_of(organisation_id) for organisation_id in invited)
 
 
@@ -174,8 +175,20 @@ def _organisation_staff_at_meeting(p: Principal, meeting) -> bool:
         return True
     if meeting.pk is None:
         return False
-    invited = meeting.invitations.values_list("organisation_id", flat=True)
+    invited = [invitation.organisation_id for invitation in meeting.invitations.all()]  # prefetched where loaded
     return any(p.has_role_in(organisation_id, *staff) for organisation_id in invited)
+
+
+def _system_paper_visible(p: Principal, attachment) -> bool:
+    """A paper filed for a meeting with no organisation of its own (a system, regional or
+    committee meeting) is for everyone who sees that meeting."""
+    if attachment is None or getattr(attachment, "organisation_id", None) is not None:
+        return False
+    try:
+        paper = attachment.meeting_paper  # the reverse side of meetings.Paper.attachment
+    except (AttributeError, ObjectDoesNotExist):
+        return False
+    return _meeting_visible(p, paper.meeting)
 
 
 def restrict_meetings(queryset: QuerySet, user, *, through: str = "") -> QuerySet:
@@ -289,7 +302,7 @@ RULES: dict[str, Rule] = {
     "organisation.change": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
     "membership.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),
     "membership.change": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
-    "attachment.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),
+    "attachment.view": lambda p, obj: _sees(p, _organisation_id_of(obj)) or _system_paper_visible(p, obj),
     "attachment.upload": lambda p, obj: p.authenticated and _sees(p, _organisation_id_of(obj)),
     "notification.view": lambda p, obj: p.authenticated and getattr(obj, "recipient_id", None) == p.user_id,
     "admin.site": lambda p, obj: p.has_role(Role.ADMINISTRATOR),

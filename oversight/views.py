@@ -90,8 +90,9 @@ def healthz(request):
 @login_required
 def attachment_download(request, pk):
     """The only way to a stored file: the access policy decides, and others get a 404."""
-    attachment = access.get_visible_or_404(Attachment.objects.all(), request.user, pk=pk)
-    access.require(request.user, "attachment.view", attachment)
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not access.can(request.user, "attachment.view", attachment):
+        raise Http404("No such file, or it is not yours to see.")
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

@@ -881,3 +881,15 @@ def test_an_agenda_item_about_a_case_shows_the_meeting_on_the_case_page_panel(wo
     assert f'hx-get="{reverse("meetings:case-panel", args=[case.pk])}"' in page(client.get(case.get_absolute_url()))
     client.force_login(world.personas["submitter_b"])
     assert client.get(reverse("meetings:case-panel", args=[case.pk])).status_code == 404
+
+
+def test_a_paper_welsh_government_files_for_a_system_meeting_downloads_for_those_invited(
+    world, system_meeting, official, client
+):
+    paper = services.paper_submit(actor=official, meeting=system_meeting, upload=pdf("system-update.pdf"))
+    assert paper.attachment.organisation_id is None
+    url = reverse("attachment-download", args=[paper.attachment.pk])
+    client.force_login(world.personas["submitter_a"])  # org A is invited
+    assert client.get(url).status_code == 200
+    client.force_login(world.personas["submitter_b"])  # org B is not
+    assert client.get(url).status_code == 404
