@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from organisations.admin import VersionedHistoryAdmin
+
+from .models import CapRule, ChangePoint, Measure, SuggestionThreshold, Trajectory
+
+
+@admin.register(Measure)
+class MeasureAdmin(VersionedHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "pillar",
+        "unit",
+        "direction",
+        "national_target",
+        "target_verified",
+        "frequency",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["pillar", "direction", "frequency", "target_verified", "planning_year"]
+    search_fields = ["code", "name", "name_cy", "area"]
+    autocomplete_fields = ["variant_of"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []  # uploads, the API and the reference data know a measure by its code
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(VersionedHistoryAdmin):
+    list_display = ["organisation", "measure", "period", "value", "tolerance"]
+    list_filter = ["measure__pillar", "organisation"]
+    search_fields = ["measure__code", "organisation__name"]
+    autocomplete_fields = ["organisation", "measure"]
+    date_hierarchy = "period"
+
+
+@admin.register(SuggestionThreshold)
+class SuggestionThresholdAdmin(VersionedHistoryAdmin):
+    list_display = ["level", "max_average", "note"]
+
+
+@admin.register(CapRule)
+class CapRuleAdmin(VersionedHistoryAdmin):
+    list_display = ["name", "code", "pillar", "measure", "operator", "threshold", "minimum_level", "active"]
+    list_filter = ["pillar", "active"]
+    search_fields = ["code", "name", "name_cy"]
+    autocomplete_fields = ["measure"]
+
+
+@admin.register(ChangePoint)
+class ChangePointAdmin(VersionedHistoryAdmin):
+    list_display = ["measure", "organisation", "changed_on", "baseline_points", "reason"]
+    list_filter = ["measure__pillar"]
+    autocomplete_fields = ["organisation", "measure"]
