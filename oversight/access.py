@@ -205,8 +205,32 @@ def restrict_meetings(queryset: QuerySet, user, *, through: str = "") -> QuerySe
     return queryset.filter(own | invited).distinct()
 
 
+def _pack_visible(p: Principal, obj) -> bool:
+    """A performance pack is its organisation's (and WG's and NHS P&I's) until it is released;
+    once released it is for every signed-in user ("released" is not "public") [ARCHITECTURE]."""
+    pack = getattr(obj, "pack", obj)
+    return p.authenticated and (pack.status == "released" or _sees(p, pack.organisation_id))
+
+
+def restrict_packs(queryset: QuerySet, user, *, through: str = "") -> QuerySet:
+    """Packs (or, with ``through="pack__"``, their contents) the user may see: their own
+    organisation's at any stage, and everyone's released ones."""
+    p = principal(user)
+    if not p.authenticated:
+        return queryset.none()
+    ids = visible_organisation_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(Q(**{f"{through}organisation__in": ids}) | Q(**{f"{through}status": "released"}))
+
+
 # Models whose visibility is not simply "whoever sees its organisation".
 VISIBILITY = {
+    "reporting.pack": _pack_visible,
+    "reporting.packvalue": _pack_visible,
+    "reporting.pillarnarrative": _pack_visible,
+    "reporting.packrisk": _pack_visible,
+    "reporting.deepdivetopic": _pack_visible,
     "meetings.meeting": _meeting_visible,
     "escalation.intelligenceitem": _intelligence_visible,
     "escalation.tripartiteround": _tripartite_round_visible,
@@ -345,6 +369,16 @@ RULES: dict[str, Rule] = {
     ),
     "meetings.action.update": lambda p, obj: _oversight_or_own_staff(p, obj) or p.has_role(Role.WG_SECRETARIAT),
     "meetings.committee.manage": lambda p, obj: p.has_role(*WG_ROLES),
+    # Performance packs. The organisation's submitters fill in and submit its pack; NHS P&I
+    # analysts return, validate and release it, and curate the catalogue and trajectories.
+    "reporting.pack.view": lambda p, obj: obj is None or _pack_visible(p, obj),
+    "reporting.pack.edit": lambda p, obj: (
+        p.has_role_in(_organisation_id_of(obj), Role.ORG_SUBMITTER) or p.has_role(Role.NHSPI_ANALYST)
+    ),
+    "reporting.pack.submit": lambda p, obj: p.has_role_in(_organisation_id_of(obj), Role.ORG_SUBMITTER),
+    "reporting.pack.curate": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
+    "reporting.catalogue.manage": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, Role.ADMINISTRATOR),
+    "reporting.analytics.run": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, *WG_ROLES),
 }
 
 

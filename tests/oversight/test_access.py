@@ -122,6 +122,12 @@ ACTIONS = [
     "meetings.paper.upload",
     "meetings.action.update",
     "meetings.committee.manage",
+    "reporting.pack.view",
+    "reporting.pack.edit",
+    "reporting.pack.submit",
+    "reporting.pack.curate",
+    "reporting.catalogue.manage",
+    "reporting.analytics.run",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -133,15 +139,16 @@ EXPECTED = {
     # organisation: register private change; membership: view change; attachment: view upload; notification;
     # admin; escalation: view draft recommend decide notify, case open close, criteria manage evidence,
     # concern raise triage, request send answer, support plans, intelligence add share, tripartite;
-    # meetings: view manage, paper upload, action update, committee manage
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N],
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N],
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N],
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N],
+    # meetings: view manage, paper upload, action update, committee manage;
+    # reporting: pack view edit submit curate, catalogue manage, analytics run
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y],
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y],
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y],
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N],
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N],
 }
 # fmt: on
 
@@ -161,6 +168,12 @@ def _object_for(world, action):
         return NotificationFactory(recipient=world.personas["submitter_a"])
     if action.startswith("meetings."):
         return _meeting_of(world.org_a)
+    if action.startswith("reporting."):
+        from datetime import date
+
+        from reporting.models import Pack
+
+        return Pack.objects.create(organisation=world.org_a, period=date(2026, 10, 1))
     return None
 
 
@@ -377,3 +390,26 @@ def test_a_role_counts_only_in_the_organisation_that_holds_it(world):
     assert access.can(dual, "meetings.paper.upload", _meeting_of(world.org_a))
     assert access.can(dual, "escalation.request.answer", world.org_a)
     assert not access.can(dual, "escalation.request.answer", world.hiw)
+
+
+def test_another_organisations_pack_is_seen_only_once_released(world):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from reporting.models import Pack
+
+    draft = Pack.objects.create(organisation=world.org_a, period=date(2026, 9, 1))
+    released = Pack.objects.create(
+        organisation=world.org_a,
+        period=date(2026, 8, 1),
+        status="released",
+        validated_at=timezone.now(),
+        released_at=timezone.now(),
+    )
+    b = world.personas["submitter_b"]
+    assert not access.can(b, "reporting.pack.view", draft)
+    assert access.can(b, "reporting.pack.view", released)
+    assert list(access.restrict_packs(Pack.objects.all(), b)) == [released]
+    assert set(access.restrict_packs(Pack.objects.all(), world.personas["submitter_a"])) == {draft, released}
+    assert not access.restrict_packs(Pack.objects.all(), world.personas["anonymous"]).exists()
