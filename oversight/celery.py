@@ -22,4 +22,6 @@ app.conf.beat_schedule = {
     "plan-meetings": {"task": "meetings.tasks.plan_meetings", "schedule": crontab(hour=5, minute=30)},
     # Deadlines, overdue actions, criteria not agreed, terms of reference (meetings.reminders).
     "send-reminders": {"task": "meetings.tasks.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # Early warnings from released packs into the escalation triage queue (reporting.analytics).
+    "run-early-warnings": {"task": "reporting.tasks.run_early_warnings", "schedule": crontab(hour=6, minute=30)},
 }
