@@ -49,7 +49,7 @@ STABLE = [95, 105] * 12  # two years of common-cause variation around 100
 
 def test_a_deteriorating_organisation_raises_one_concern_however_often_the_analytics_run(world, measure):
     release(world.org_a, measure, [*STABLE, 140, 150, 145, 160])  # beyond the upper limit
-    release(world.org_b, measure, STABLE + [95, 105, 95, 105])
+    release(world.org_b, measure, [*STABLE, 95, 105, 95, 105])
     first = analytics.early_warnings(today=TODAY)
     second = analytics.early_warnings(today=TODAY)
     concerns = Concern.objects.filter(source="automated")
@@ -74,7 +74,7 @@ def test_too_few_released_months_raise_nothing(world, measure):
 
 
 def test_a_trajectory_missed_three_months_running_raises_a_concern(world, measure):
-    release(world.org_b, measure, STABLE + [95, 105, 95, 105])
+    release(world.org_b, measure, [*STABLE, 95, 105, 95, 105])
     for period in months(3):
         Trajectory.objects.create(organisation=world.org_b, measure=measure, period=period, value=90, tolerance=2)
     analytics.early_warnings(today=TODAY)
