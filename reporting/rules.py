@@ -1,0 +1,296 @@
+"""The performance pack's rules, as pure functions over plain values.
+
+No Django models, no database, no clock: callers pass in statuses, roles, units, dates and
+numbers. ``reporting.services`` and ``reporting.imports`` call these for the web form, the
+upload and the API alike, so each rule lives here and nowhere else. Refusals are
+``escalation.rules.Refusal`` (a code and a message a person can act on).
+
+Choices made where the issue (#5) is silent are stated beside each rule:
+
+* **Due date.** The issue gives none. A month's pack is due on the **10th working day of the
+  following month** (Monday to Friday; bank holidays are *not* counted out, because the
+  product holds no holiday calendar yet). ``PACK_DUE_WORKING_DAY`` sets the day.
+* **Measure scores** (decision support) use fixed bands relative to the target, see
+  ``measure_score``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from escalation.rules import Refusal
+
+from .choices import Comparison, Direction, PackStatus, Unit, compare
+
+SUBMITTER = "org_submitter"
+ANALYST = "nhspi_analyst"
+
+# --- The pack's life --------------------------------------------------------------------------
+
+# (from, to) -> (the role that may make the move, what the move is called)
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (PackStatus.DRAFT, PackStatus.SUBMITTED): (SUBMITTER, "submit"),
+    (PackStatus.RETURNED, PackStatus.SUBMITTED): (SUBMITTER, "submit again"),
+    (PackStatus.SUBMITTED, PackStatus.RETURNED): (ANALYST, "return with comments"),
+    (PackStatus.SUBMITTED, PackStatus.VALIDATED): (ANALYST, "validate"),
+    (PackStatus.VALIDATED, PackStatus.RELEASED): (ANALYST, "release"),
+}
+ROLE_NAMES = {SUBMITTER: "the organisation's submitters", ANALYST: "NHS P&I analysts"}
+
+
+def _status(value: str) -> str:
+    return PackStatus(value).label.lower()
+
+
+def pack_transition_refusal(*, status: str, to_status: str, roles: Iterable[str], comment: str = "") -> Refusal | None:
+    """May someone holding ``roles`` (for this pack's organisation) move a pack from
+    ``status`` to ``to_status``?
+
+    draft → submitted (submitter) → returned (analyst, with a comment) or validated
+    (analyst) → released (analyst); returned → submitted again (submitter). Released is
+    final: a correction is a new version of the pack.
+    """
+    roles = set(roles)
+    if status == PackStatus.RELEASED:
+        return Refusal(
+            "pack_released",
+            "This pack has been released, so it cannot change. Start a correction (a new version "
+            "with a reason) if its numbers need to change.",
+        )
+    move = TRANSITIONS.get((status, to_status))
+    if move is None:
+        return Refusal(
+            "pack_transition",
+            f"A {_status(status)} pack cannot be moved to “{_status(to_status)}”.",
+        )
+    role, name = move
+    if role not in roles:
+        return Refusal("pack_role", f"Only {ROLE_NAMES[role]} may {name} a pack.")
+    if to_status == PackStatus.RETURNED and not (comment or "").strip():
+        return Refusal(
+            "pack_return_comment",
+            "Say what needs to change: a pack is returned with a comment for the organisation.",
+        )
+    return None
+
+
+def pack_editable_refusal(*, status: str) -> Refusal | None:
+    """The organisation changes a pack's contents only while it is a draft or returned."""
+    if status in (PackStatus.DRAFT, PackStatus.RETURNED):
+        return None
+    if status == PackStatus.RELEASED:
+        return pack_transition_refusal(status=status, to_status=status, roles=())
+    return Refusal(
+        "pack_not_editable",
+        f"This pack is {_status(status)}, so its contents cannot change now. An NHS P&I analyst can "
+        "return it to the organisation if something needs correcting.",
+    )
+
+
+# --- Values -----------------------------------------------------------------------------------
+
+MAX_DECIMAL_PLACES = 4  # PackValue.value: 16 digits, 4 after the point
+MAX_WHOLE_DIGITS = 12
+
+UNIT_NAMES = {
+    Unit.PERCENT: "a percentage",
+    Unit.COUNT: "a number of things",
+    Unit.MINUTES: "a number of minutes",
+    Unit.HOURS: "a number of hours",
+    Unit.RATE_PER_100000: "a rate per 100,000 population",
+    Unit.GBP_MILLIONS: "an amount in £ million",
+    Unit.YES_NO: "yes or no",
+}
+
+
+def parse_value(text) -> Decimal | None:
+    """A number from a form, a file or the API: ``None`` for an empty cell; raises
+    ``ValueError`` for anything that is not a plain finite number."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        number = text
+    elif isinstance(text, bool):
+        raise ValueError(text)
+    elif isinstance(text, int):
+        number = Decimal(text)
+    elif isinstance(text, float):
+        # A spreadsheet's number: its binary noise rounded off at the places we store.
+        number = Decimal(repr(text)).quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES)).normalize()
+    else:
+        cleaned = str(text).strip()
+        if not cleaned:
+            return None
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation as error:
+            raise ValueError(text) from error
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def value_refusal(*, unit: str, value: Decimal | None, measure: str = "") -> Refusal | None:
+    """Is ``value`` possible for a measure in this unit? ``None`` (no value) is judged by
+    ``missing_value_refusal`` instead.
+
+    percentage 0–100; counts non-negative whole numbers; yes/no 0 or 1; £ million any
+    number; rates, minutes and hours not negative. At most 4 decimal places.
+    """
+    if value is None:
+        return None
+    name = measure or "This measure"
+    what = UNIT_NAMES.get(unit, "a number")
+    if abs(value) >= Decimal(10) ** MAX_WHOLE_DIGITS:
+        return Refusal("value_too_large", f"{name}: {value} is too large to be {what}.")
+    if value != value.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES)):
+        return Refusal("value_precision", f"{name}: give at most {MAX_DECIMAL_PLACES} decimal places, not {value}.")
+    if unit == Unit.PERCENT and not (0 <= value <= 100):
+        return Refusal("value_range", f"{name} is a percentage: give a number from 0 to 100, not {value}.")
+    if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):
+        return Refusal("value_range", f"{name} is a count: give a whole number of 0 or more, not {value}.")
+    if unit == Unit.YES_NO and value not in (0, 1):
+        return Refusal("value_range", f"{name} is yes or no: give 1 for yes or 0 for no, not {value}.")
+    if unit in (Unit.RATE_PER_100000, Unit.MINUTES, Unit.HOURS) and value < 0:
+        return Refusal("value_range", f"{name} is {what}: it cannot be negative ({value}).")
+    return None
+
+
+def missing_value_refusal(*, value: Decimal | None, reason: str, measure: str = "") -> Refusal | None:
+    """A measure with no value needs a reason (e.g. "data not yet validated by the service")."""
+    if value is None and not (reason or "").strip():
+        name = measure or "This measure"
+        return Refusal("value_missing_reason", f"{name} has no value: give the value, or say why there is none.")
+    return None
+
+
+def measure_applies(*, applies_to: str, kind: str, code: str) -> bool:
+    """Does a catalogue measure apply to an organisation? Read from the catalogue's
+    free-text ``applies_to`` ("HBs", "HBs, Velindre", "WAST", "all NHS bodies"...). Text we
+    do not recognise applies to everyone, so that no organisation is silently spared."""
+    text = (applies_to or "").lower()
+    if not text.strip():
+        return True
+    health_board = kind == "health_board"
+    if "all nhs bodies" in text:
+        return kind in ("health_board", "trust", "special_health_authority")
+    matched = False
+    if text.startswith("wast"):
+        return code == "WAST"
+    if "hbs" in text:
+        matched = True
+        if health_board:
+            return True
+    if "trusts" in text:
+        matched = True
+        if kind == "trust":
+            return True
+    if "velindre" in text:
+        matched = True
+        if code == "VUNHST":
+            return True
+    return not matched
+
+
+# --- Due date and the late flag ---------------------------------------------------------------
+
+PACK_DUE_WORKING_DAY = 10
+
+
+def pack_due_on(period: date, *, working_day: int = PACK_DUE_WORKING_DAY) -> date:
+    """The ``working_day``-th working day (Monday to Friday) of the month after ``period``.
+    The issue sets no due date; this is the product's choice, see the module docstring."""
+    first = date(period.year + (period.month == 12), period.month % 12 + 1, 1)
+    day = first - timedelta(days=1)
+    counted = 0
+    while counted < working_day:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
+def pack_late(due_on: date | None, submitted_on: date | None, today: date) -> bool:
+    """Submitted after the due date, or not yet submitted and the due date has passed."""
+    if due_on is None:
+        return False
+    if submitted_on is not None:
+        return submitted_on > due_on
+    return today > due_on
+
+
+# --- Decision support (advisory) --------------------------------------------------------------
+
+# Score bands, by the shortfall against target as a fraction of the target (worse side only):
+#   1: meets or beats the target
+#   2: misses by up to 5% of the target
+#   3: misses by more than 5% and up to 15%
+#   4: misses by more than 15%
+# A target of zero (e.g. "no 12-hour waits") has no relative scale: met scores 1, any miss 4.
+SCORE_BANDS = (Decimal("0.05"), Decimal("0.15"))
+DEFAULT_THRESHOLDS = (Decimal("1.75"), Decimal("2.5"), Decimal("3.25"))
+
+
+def measure_score(*, value: Decimal | None, target: Decimal | None, direction: str) -> int | None:
+    """A measure's score 1 (best) to 4 (worst) against its target, by ``SCORE_BANDS``.
+    ``None`` when it cannot be scored: no value, no target, or a context-only measure."""
+    if value is None or target is None or direction not in (Direction.HIGHER, Direction.LOWER):
+        return None
+    value, target = Decimal(value), Decimal(target)
+    shortfall = target - value if direction == Direction.HIGHER else value - target
+    if shortfall <= 0:
+        return 1
+    if target == 0:
+        return 4
+    relative = shortfall / abs(target)
+    if relative <= SCORE_BANDS[0]:
+        return 2
+    if relative <= SCORE_BANDS[1]:
+        return 3
+    return 4
+
+
+def pillar_average(scores: Iterable[int | None]) -> Decimal | None:
+    """The mean of the scores that exist, to two places; ``None`` when none do."""
+    present = [Decimal(score) for score in scores if score is not None]
+    if not present:
+        return None
+    return (sum(present) / len(present)).quantize(Decimal("0.01"))
+
+
+def suggested_level(average: Decimal | None, thresholds: Sequence[Decimal] = DEFAULT_THRESHOLDS) -> int | None:
+    """The lowest level whose upper bound the average does not exceed: ``thresholds`` are
+    the upper bounds (inclusive) for levels 1, 2 and 3; anything higher is level 4. Level 5
+    (special measures) is never suggested."""
+    if average is None:
+        return None
+    for level, bound in enumerate(sorted(Decimal(t) for t in thresholds[:3]), start=1):
+        if Decimal(average) <= bound:
+            return level
+    return 4
+
+
+def cap_applies(*, value: Decimal | None, operator: str, threshold: Decimal) -> bool:
+    """Does a cap rule fire on a measure's latest released value?"""
+    return value is not None and compare(Decimal(value), operator, Decimal(threshold))
+
+
+def apply_caps(level: int | None, caps: Iterable[int]) -> int | None:
+    """The level after the caps that fire: no better than each cap's level (and never 5)."""
+    if level is None:
+        return None
+    return min(4, max([level, *caps]))
+
+
+# --- Criteria that test themselves ------------------------------------------------------------
+
+
+def criterion_met(*, values: Sequence[Decimal | None], operator: str, threshold: Decimal, months: int) -> bool:
+    """``values`` are the released monthly values, oldest first. Met when the last
+    ``months`` of them all exist and satisfy ``value <operator> threshold``."""
+    Comparison(operator)
+    if months < 1 or len(values) < months:
+        return False
+    return all(v is not None and compare(Decimal(v), operator, Decimal(threshold)) for v in values[-months:])

@@ -1,0 +1,206 @@
+"""The pack's pure rules, as tables."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from reporting import rules
+from reporting.choices import PackStatus as S
+from reporting.choices import Unit
+
+SUB, AN = {rules.SUBMITTER}, {rules.ANALYST}
+
+
+@pytest.mark.parametrize(
+    ("status", "to", "roles", "comment", "code"),
+    [
+        (S.DRAFT, S.SUBMITTED, SUB, "", None),
+        (S.DRAFT, S.SUBMITTED, AN, "", "pack_role"),
+        (S.SUBMITTED, S.RETURNED, AN, "Check RTT", None),
+        (S.SUBMITTED, S.RETURNED, AN, "  ", "pack_return_comment"),
+        (S.SUBMITTED, S.RETURNED, SUB, "x", "pack_role"),
+        (S.SUBMITTED, S.VALIDATED, AN, "", None),
+        (S.SUBMITTED, S.VALIDATED, SUB, "", "pack_role"),
+        (S.RETURNED, S.SUBMITTED, SUB, "", None),
+        (S.VALIDATED, S.RELEASED, AN, "", None),
+        (S.VALIDATED, S.RELEASED, SUB, "", "pack_role"),
+        (S.DRAFT, S.RELEASED, AN, "", "pack_transition"),
+        (S.DRAFT, S.VALIDATED, AN, "", "pack_transition"),
+        (S.RELEASED, S.DRAFT, AN, "", "pack_released"),
+        (S.RELEASED, S.RETURNED, AN, "x", "pack_released"),
+    ],
+)
+def test_pack_transitions(status, to, roles, comment, code):
+    refusal = rules.pack_transition_refusal(status=status, to_status=to, roles=roles, comment=comment)
+    assert (refusal.code if refusal else None) == code
+
+
+@pytest.mark.parametrize(
+    ("status", "editable"),
+    [(S.DRAFT, True), (S.RETURNED, True), (S.SUBMITTED, False), (S.VALIDATED, False), (S.RELEASED, False)],
+)
+def test_editable_only_while_draft_or_returned(status, editable):
+    assert (rules.pack_editable_refusal(status=status) is None) is editable
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "ok"),
+    [
+        (Unit.PERCENT, D("0"), True),
+        (Unit.PERCENT, D("100"), True),
+        (Unit.PERCENT, D("100.01"), False),
+        (Unit.PERCENT, D("-1"), False),
+        (Unit.COUNT, D("12"), True),
+        (Unit.COUNT, D("12.0"), True),
+        (Unit.COUNT, D("12.5"), False),
+        (Unit.COUNT, D("-1"), False),
+        (Unit.YES_NO, D("1"), True),
+        (Unit.YES_NO, D("0"), True),
+        (Unit.YES_NO, D("2"), False),
+        (Unit.GBP_MILLIONS, D("-12.3"), True),
+        (Unit.RATE_PER_100000, D("0"), True),
+        (Unit.RATE_PER_100000, D("-0.1"), False),
+        (Unit.MINUTES, D("-3"), False),
+        (Unit.PERCENT, D("50.12345"), False),
+        (Unit.GBP_MILLIONS, D("1e13"), False),
+        (Unit.PERCENT, None, True),
+    ],
+)
+def test_value_ranges(unit, value, ok):
+    refusal = rules.value_refusal(unit=unit, value=value, measure="UEC-ED4H")
+    assert (refusal is None) is ok
+    if refusal:
+        assert "UEC-ED4H" in refusal.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("12.5", D("12.5")), (" 7 ", D("7")), ("", None), (None, None), (3, D("3")), (95.123456, D("95.1235"))],
+)
+def test_parse_value(text, expected):
+    assert rules.parse_value(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "Infinity", "1,000", True])
+def test_parse_value_refuses(text):
+    with pytest.raises(ValueError):
+        rules.parse_value(text)
+
+
+def test_missing_value_needs_reason():
+    assert rules.missing_value_refusal(value=None, reason="", measure="X").code == "value_missing_reason"
+    assert rules.missing_value_refusal(value=None, reason="Not yet validated", measure="X") is None
+    assert rules.missing_value_refusal(value=D(1), reason="", measure="X") is None
+
+
+@pytest.mark.parametrize(
+    ("applies_to", "kind", "code", "applies"),
+    [
+        ("HBs", "health_board", "ABUHB", True),
+        ("HBs", "trust", "WAST", False),
+        ("WAST", "trust", "WAST", True),
+        ("WAST (reported by HB area)", "health_board", "ABUHB", False),
+        ("HBs, Velindre", "trust", "VUNHST", True),
+        ("HBs, Velindre", "trust", "PHW", False),
+        ("HBs, trusts", "trust", "PHW", True),
+        ("all NHS bodies", "special_health_authority", "DHCW", True),
+        ("all NHS bodies", "government", "WG", False),
+        ("", "trust", "PHW", True),
+    ],
+)
+def test_measure_applies(applies_to, kind, code, applies):
+    assert rules.measure_applies(applies_to=applies_to, kind=kind, code=code) is applies
+
+
+@pytest.mark.parametrize(
+    ("period", "due"),
+    [
+        (date(2026, 5, 1), date(2026, 6, 12)),  # June 2026 starts on a Monday
+        (date(2026, 1, 1), date(2026, 2, 13)),  # February 2026 starts on a Sunday
+        (date(2025, 12, 1), date(2026, 1, 14)),  # across the year end
+    ],
+)
+def test_pack_due_on_is_tenth_working_day(period, due):
+    assert rules.pack_due_on(period) == due
+
+
+@pytest.mark.parametrize(
+    ("submitted", "today", "late"),
+    [
+        (date(2026, 6, 12), date(2026, 7, 1), False),
+        (date(2026, 6, 13), date(2026, 7, 1), True),
+        (None, date(2026, 6, 12), False),
+        (None, date(2026, 6, 13), True),
+    ],
+)
+def test_pack_late(submitted, today, late):
+    assert rules.pack_late(date(2026, 6, 12), submitted, today) is late
+    assert rules.pack_late(None, submitted, today) is False
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "score"),
+    [
+        (D("95"), D("95"), "higher", 1),
+        (D("92"), D("95"), "higher", 2),  # 3.2% short
+        (D("85"), D("95"), "higher", 3),  # 10.5% short
+        (D("70"), D("95"), "higher", 4),
+        (D("90"), D("100"), "lower", 1),
+        (D("104"), D("100"), "lower", 2),
+        (D("115"), D("100"), "lower", 3),
+        (D("116"), D("100"), "lower", 4),
+        (D("0"), D("0"), "lower", 1),
+        (D("1"), D("0"), "lower", 4),
+        (D("50"), D("95"), "none", None),
+        (None, D("95"), "higher", None),
+        (D("50"), None, "higher", None),
+    ],
+)
+def test_measure_score(value, target, direction, score):
+    assert rules.measure_score(value=value, target=target, direction=direction) == score
+
+
+def test_pillar_average_ignores_unscored():
+    assert rules.pillar_average([1, 2, None, 4]) == D("2.33")
+    assert rules.pillar_average([None]) is None
+
+
+@pytest.mark.parametrize(
+    ("average", "level"),
+    [(D("1"), 1), (D("1.75"), 1), (D("1.76"), 2), (D("2.5"), 2), (D("3.25"), 3), (D("3.26"), 4), (D("4"), 4)],
+)
+def test_suggested_level_defaults(average, level):
+    assert rules.suggested_level(average) == level
+
+
+def test_suggested_level_thresholds_are_data_and_never_five():
+    assert rules.suggested_level(D("2"), [D("2"), D("3"), D("3.5")]) == 1
+    assert rules.suggested_level(D("9")) == 4
+    assert rules.suggested_level(None) is None
+
+
+@pytest.mark.parametrize(
+    ("level", "caps", "result"), [(1, [3], 3), (4, [3], 4), (2, [], 2), (1, [2, 3], 3), (None, [3], None)]
+)
+def test_apply_caps(level, caps, result):
+    assert rules.apply_caps(level, caps) == result
+
+
+def test_cap_applies():
+    assert rules.cap_applies(value=D("0"), operator="eq", threshold=D("0"))
+    assert not rules.cap_applies(value=None, operator="eq", threshold=D("0"))
+
+
+@pytest.mark.parametrize(
+    ("values", "op", "threshold", "months", "met"),
+    [
+        ([D(600), D(500), D(450), D(400)], "le", D(500), 3, True),
+        ([D(400), D(501), D(450), D(400)], "le", D(500), 3, False),
+        ([D(400), D(450)], "le", D(500), 3, False),  # too few released months
+        ([D(400), None, D(450), D(400)], "le", D(500), 3, False),  # a gap breaks the run
+        ([D(96)], "ge", D(95), 1, True),
+    ],
+)
+def test_criterion_met(values, op, threshold, months, met):
+    assert rules.criterion_met(values=values, operator=op, threshold=threshold, months=months) is met
