@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from oversight import access
 from oversight.concurrency import create_recorded, lock_at_version, save_new_version
 from oversight.errors import ConflictError, OversightError
+from oversight.errors import RuleRefused as RuleRefused  # raised through _refuse; callers catch it here
+from oversight.errors import refuse as _refuse
 from oversight.services import attachment_create
 
 from . import rules, selectors, signals
@@ -37,17 +39,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-class RuleRefused(OversightError):
-    """An action the framework's rules refuse. Its code names the rule."""
-
-    status = 400
-
-
-def _refuse(refusal: rules.Refusal | None, *, field: str | None = None) -> None:
-    if refusal is not None:
-        raise RuleRefused(refusal.message, code=refusal.code, field=field)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from oversight.exports import Column
 from oversight.forms import VersionedForm, add_domain_error
 from oversight.selectors import attachments_for
 from oversight.views import OversightListView
+from oversight.views import run_posted_form as _act
 
 from . import rules, selectors, services
 from .choices import Authority, CasePhase, DecisionStatus, Level
@@ -261,21 +262,6 @@ def decision_detail(request, pk, failed=None):
     return render(request, "escalation/decision_detail.html", context)
 
 
-def _act(request, obj, *, name, form, permission, action, success, detail):
-    """Run a domain action from a posted form. Not allowed: a 403 (or 404) page. Refused by
-    the rules: the object's page again, the refusal beside the field and the input kept."""
-    access.require(request.user, permission, obj)
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except OversightError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(obj)
-    return detail(request, obj.pk, failed={name: form})
-
-
 @login_required
 @require_POST
 def decision_recommend(request, pk):
@@ -501,13 +487,13 @@ def criterion_status(request, pk):
             on=timezone.localdate(),
         )
 
-    access.require(request.user, "escalation.criteria.manage", criterion)
     return _act(
         request,
         criterion.case,
         name=f"status-{criterion.pk}",
         form=form,
-        permission="escalation.view",
+        permission="escalation.criteria.manage",
+        permission_object=criterion,
         action=action,
         success=_("The criterion’s status has been updated."),
         detail=case_detail,
@@ -524,13 +510,13 @@ def criterion_evidence(request, pk):
     def action(data):
         services.criterion_evidence_add(actor=request.user, criterion=criterion, upload=data["file"], note=data["note"])
 
-    access.require(request.user, "escalation.criteria.evidence", criterion)
     return _act(
         request,
         criterion.case,
         name=f"evidence-{criterion.pk}",
         form=form,
-        permission="escalation.view",
+        permission="escalation.criteria.evidence",
+        permission_object=criterion,
         action=action,
         success=_("The evidence has been filed."),
         detail=case_detail,
@@ -566,13 +552,13 @@ def _plan_action(request, pk, *, name, prefix, form_class, service, success):
     """Add to a plan from the case page: an intervention, a milestone or a maturity score."""
     plan = _plan(request, pk)
     form = form_class(request.POST, prefix=f"{prefix}{plan.pk}")
-    access.require(request.user, "escalation.support.manage", plan)
     return _act(
         request,
         plan.case,
         name=f"{name}-{plan.pk}",
         form=form,
-        permission="escalation.view",
+        permission="escalation.support.manage",
+        permission_object=plan,
         action=lambda data: service(actor=request.user, plan=plan, **data),
         success=success,
         detail=case_detail,

@@ -340,18 +340,27 @@ class _MeetingDetailsForm(forms.Form):
 class MeetingArrangeForm(_MeetingDetailsForm):
     """Arrange a meeting by hand: who it is with depends on its type."""
 
-    meeting_type = forms.ModelChoiceField(label=_("Type of meeting"), queryset=None)
+    meeting_type = forms.ModelChoiceField(label=_("Type of meeting"), queryset=None, empty_label=_("Choose a type"))
     organisation = forms.ModelChoiceField(
         label=_("With the organisation"),
         queryset=None,
         required=False,
+        empty_label=_("Not one organisation"),
         help_text=_("For a meeting with one organisation."),
     )
     region = forms.ModelChoiceField(
-        label=_("With the region"), queryset=None, required=False, help_text=_("For a regional meeting.")
+        label=_("With the region"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not a region"),
+        help_text=_("For a regional meeting."),
     )
     committee = forms.ModelChoiceField(
-        label=_("Committee"), queryset=None, required=False, help_text=_("For a committee's meeting.")
+        label=_("Committee"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not a committee"),
+        help_text=_("For a committee's meeting."),
     )
     field_order = ["meeting_type", "organisation", "region", "committee", "date", "starts", "ends", "title"]
 

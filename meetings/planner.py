@@ -21,7 +21,6 @@ The arithmetic is in ``meetings.rules``; this module reads the state and writes 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -41,7 +40,6 @@ from .models import AgendaItem, CadencePolicy, Meeting, MeetingInvitation, Meeti
 LONDON = ZoneInfo("Europe/London")
 START = time(10, 0)  # meetings are planned for 10:00 London time; the secretariat moves them
 PLANNER = "Planned by the planner"
-CANCELLED_GAP_DAYS = 14  # after a cancelled meeting, the next is planned at least this much later
 
 
 @dataclass
@@ -160,14 +158,6 @@ def _plan_public_accountability(report, meeting_type, organisation, today) -> No
 # --- System and regional meetings ---------------------------------------------------------------
 
 
-def oversight_meeting_day(year: int, month: int) -> date:
-    """The WG–NHS P&I Oversight Meeting's day in a month: the second Tuesday. The sources give
-    the monthly cadence but no day; the secretariat may move any meeting (docs/decisions.md)."""
-    first = date(year, month, 1)
-    first_tuesday = first + timedelta(days=(calendar.TUESDAY - first.weekday()) % 7)
-    return first_tuesday + timedelta(days=7)
-
-
 def _plan_oversight_meetings(report, meeting_type, levels, today) -> None:
     """This month's meeting if it is still to come, and next month's: two months ahead."""
     if meeting_type is None:
@@ -181,7 +171,7 @@ def _plan_oversight_meetings(report, meeting_type, levels, today) -> None:
         .order_by("name")
     )
     for year, month in months:
-        day = oversight_meeting_day(year, month)
+        day = rules.oversight_meeting_day(year, month)
         if day < today:
             continue
         period = f"{year:04d}-{month:02d}"
@@ -286,12 +276,7 @@ def _keep(report, meeting_type, *, plan_key, due_on, level, today, title, **with
     none, or move a still-unconfirmed one when the level it was planned for has changed."""
     meeting = Meeting.objects.filter(plan_key=plan_key, status__in=UPCOMING_STATUSES).first()
     if meeting is None:
-        on = rules.schedule_on(due_on=due_on, today=today)
-        cancelled = _last_cancelled(plan_key)
-        if cancelled is not None and cancelled >= due_on:
-            # The meeting for this due date was called off: the next is not planned back on the
-            # same day, but at least a fortnight after it (and never in the past).
-            on = max(on, rules.schedule_on(due_on=cancelled + timedelta(days=CANCELLED_GAP_DAYS), today=today))
+        on = rules.schedule_after_cancellation(due_on=due_on, cancelled_on=_last_cancelled(plan_key), today=today)
         return _create(report, meeting_type, plan_key=plan_key, on=on, title=title, level=level, **with_whom)
     if meeting.is_movable and meeting.meeting_on < today:
         # Its day passed and it was neither held nor cancelled: plan it again, soon.

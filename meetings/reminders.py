@@ -47,11 +47,12 @@ class ReminderReport:
 
 def send_reminders(*, today: date) -> ReminderReport:
     report = ReminderReport()
-    _meeting_deadlines(report, today)
-    _minutes_due(report, today)
+    secretariat = list(_users(roles=[Role.WG_SECRETARIAT]))  # read once for the run
+    _meeting_deadlines(report, today, secretariat)
+    _minutes_due(report, today, secretariat)
     _actions_overdue(report, today)
     _criteria_not_agreed(report, today)
-    _terms_of_reference(report, today)
+    _terms_of_reference(report, today, secretariat)
     return report
 
 
@@ -62,10 +63,11 @@ def _users(*, roles, organisations=None):
     return users.distinct().order_by("pk")
 
 
-def _secretariat(meeting: Meeting | None = None):
+def _secretariat(meeting: Meeting | None, everyone: list):
+    """The meeting's named secretariat, or else everyone in WG's secretariat."""
     if meeting is not None and meeting.secretariat_id:
         return [meeting.secretariat]
-    return list(_users(roles=[Role.WG_SECRETARIAT]))
+    return everyone
 
 
 def _send(report, recipients, *, key: str, subject: str, body: str, url: str = "") -> None:
@@ -88,7 +90,7 @@ def _within(due: date | None, today: date, ahead: int = AHEAD_DAYS) -> bool:
     return due is not None and due - timedelta(days=ahead) <= today <= due
 
 
-def _meeting_deadlines(report, today) -> None:
+def _meeting_deadlines(report, today, secretariat) -> None:
     horizon = today + timedelta(days=60)
     meetings = (
         Meeting.objects.filter(status__in=UPCOMING_STATUSES, starts_at__date__gte=today, starts_at__date__lte=horizon)
@@ -100,7 +102,7 @@ def _meeting_deadlines(report, today) -> None:
         if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED) and _within(agenda_due, today):
             _send(
                 report,
-                _secretariat(meeting),
+                _secretariat(meeting, secretariat),
                 key=f"agenda:{meeting.pk}:{agenda_due}",
                 subject=f"Agenda due {agenda_due:%-d %B %Y}: {meeting.title}",
                 body=f"The agenda for {meeting.title} on {meeting.meeting_on:%-d %B %Y} is due to go out by "
@@ -114,7 +116,7 @@ def _meeting_deadlines(report, today) -> None:
             staff = list(_users(roles=[Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE], organisations=organisations))
             _send(
                 report,
-                staff + [u for u in _secretariat(meeting) if u not in staff],
+                staff + [u for u in _secretariat(meeting, secretariat) if u not in staff],
                 key=f"papers:{meeting.pk}:{papers_due}",
                 subject=f"Papers due {papers_due:%-d %B %Y}: {meeting.title}",
                 body=f"Papers for {meeting.title} on {meeting.meeting_on:%-d %B %Y} are due by {papers_due:%-d %B %Y}. "
@@ -123,7 +125,7 @@ def _meeting_deadlines(report, today) -> None:
             )
 
 
-def _minutes_due(report, today) -> None:
+def _minutes_due(report, today, secretariat) -> None:
     held = (
         Meeting.objects.filter(status=MeetingStatus.HELD, held_on__isnull=False, minutes__isnull=True)
         .filter(held_on__gte=today - timedelta(days=90))
@@ -134,7 +136,7 @@ def _minutes_due(report, today) -> None:
         if today >= due - timedelta(days=3):
             _send(
                 report,
-                _secretariat(meeting),
+                _secretariat(meeting, secretariat),
                 key=f"minutes:{meeting.pk}:{due}",
                 subject=f"Draft minutes due {due:%-d %B %Y}: {meeting.title}",
                 body=f"The draft combined minutes and actions of {meeting.title}, held on "
@@ -198,15 +200,12 @@ def _criteria_not_agreed(report, today) -> None:
         )
 
 
-def _terms_of_reference(report, today) -> None:
+def _terms_of_reference(report, today, secretariat) -> None:
     reviews = [(f"tor:type:{t.pk}", t.name, t.tor_review_due_on) for t in MeetingType.objects.in_force(today)]
     reviews += [(f"tor:committee:{c.pk}", c.name, c.tor_review_due_on) for c in Committee.objects.all()]
-    secretariat = None
     for key, name, due in reviews:
         if due is None or today < due - timedelta(days=TOR_AHEAD_DAYS):
             continue
-        if secretariat is None:
-            secretariat = _secretariat()
         _send(
             report,
             secretariat,

@@ -203,6 +203,30 @@ def next_monthly(after: date) -> date:
     return add_months(after, MONTHLY)
 
 
+def oversight_meeting_day(year: int, month: int) -> date:
+    """The WG–NHS P&I Oversight Meeting's day in a month: the second Tuesday. The sources give
+    the monthly cadence [001 §6.1] but no day; the secretariat may move any meeting."""
+    first = date(year, month, 1)
+    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)  # Monday is 0
+    return first_tuesday + timedelta(days=7)
+
+
+CANCELLED_GAP_DAYS = 14  # after a cancelled meeting, the next in its slot is planned at least this much later
+
+
+def schedule_after_cancellation(
+    *, due_on: date, cancelled_on: date | None, today: date, gap_days: int = CANCELLED_GAP_DAYS
+) -> date:
+    """When to plan a slot's next meeting: as ``schedule_on``, except that when the meeting for
+    this due date was called off (cancelled on or after it), not back on the same day but at
+    least ``gap_days`` after it, and never in the past. The sources are silent; see
+    docs/decisions.md ("Who sees what of a meeting")."""
+    on = schedule_on(due_on=due_on, today=today)
+    if cancelled_on is not None and cancelled_on >= due_on:
+        on = max(on, schedule_on(due_on=cancelled_on + timedelta(days=gap_days), today=today))
+    return on
+
+
 def next_six_monthly(after: date) -> date:
     """Six calendar months on (tripartite [002 §37]; regional meetings [001 §6.3])."""
     return add_months(after, SIX_MONTHLY)

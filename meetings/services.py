@@ -14,17 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from escalation.rules import Refusal
 from organisations.choices import OfficeholderRole
 from organisations.models import Officeholder, Organisation
 from oversight import access
-from oversight.concurrency import create_recorded, lock_at_version, save_new_version
-from oversight.errors import ConflictError, OversightError
+from oversight.concurrency import change_reason, create_recorded, lock_at_version, save_new_version
+from oversight.errors import ConflictError, OversightError, RuleRefused, from_validation_error
+from oversight.errors import refuse as _refuse
 from oversight.services import attachment_create
 
 from . import rules, selectors
@@ -72,21 +72,9 @@ TIMING_FIELDS = frozenset({"starts_at", "ends_at"})
 # Papers judged against no pre-meeting deadline: they are written after it.
 AFTER_THE_MEETING_KINDS = frozenset({PaperKind.MINUTES, PaperKind.LETTER})
 
-CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
 LETTER_SENDER = "NHS Wales Chief Executive"
 LETTER_RECIPIENT_FALLBACK = "Chief Executive"
-
-
-class RuleRefused(OversightError):
-    """An action the framework's rules refuse. Its code names the rule."""
-
-    status = 400
-
-
-def _refuse(refusal: Refusal | None, *, field: str | None = None) -> None:
-    if refusal is not None:
-        raise RuleRefused(refusal.message, code=refusal.code, field=field)
 
 
 def _source(section: int) -> str:
@@ -104,33 +92,19 @@ def _when(value: datetime) -> str:
     return f"{_day(local.date())} at {local:%H:%M}"
 
 
-def _invalid(error: ValidationError) -> OversightError:
-    """A model's own validation, as a refusal naming the field."""
-    if hasattr(error, "error_dict"):
-        field, errors = next(iter(error.error_dict.items()))
-        message = " ".join(message for item in errors for message in item.messages)
-        return OversightError(message, field=None if field == NON_FIELD_ERRORS else field, code="invalid")
-    return OversightError(" ".join(error.messages), code="invalid")
-
-
-def _short(reason: str) -> str:
-    """A change reason as history keeps it (at most 100 characters)."""
-    return reason if len(reason) <= CHANGE_REASON_LENGTH else reason[: CHANGE_REASON_LENGTH - 1] + "…"
-
-
 def _create(obj, *, actor, reason: str = ""):
     try:
-        return create_recorded(obj, actor=actor, reason=_short(reason))
+        return create_recorded(obj, actor=actor, reason=change_reason(reason))
     except ValidationError as error:
-        raise _invalid(error) from error
+        raise from_validation_error(error) from error
 
 
 def _save(obj, *, actor, reason: str):
     try:
-        return save_new_version(obj, actor=actor, reason=_short(reason))
+        return save_new_version(obj, actor=actor, reason=change_reason(reason))
     except ValidationError as error:
         obj.version -= 1
-        raise _invalid(error) from error
+        raise from_validation_error(error) from error
 
 
 def _aware(value: datetime, field: str) -> datetime:
@@ -466,10 +440,6 @@ def meeting_cancel(*, actor, meeting: Meeting, expected_version: int, reason: st
 # --- Agenda ------------------------------------------------------------------------------------------
 
 
-def _organisations_at(meeting: Meeting) -> set[int] | None:
-    return selectors.organisations_at(meeting)
-
-
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -496,7 +466,7 @@ def agenda_item_add(
         raise OversightError("Give the agenda item a title.", field="title", code="title_required")
     current = _lock_meeting(meeting)
     _refuse_if_finished(current, doing="add to its agenda")
-    at_meeting = _organisations_at(current)
+    at_meeting = selectors.organisations_at(current)
     if case is not None:
         if at_meeting is not None and case.organisation_id not in at_meeting:
             raise OversightError(
@@ -1032,7 +1002,7 @@ def action_create(
     current = _lock_meeting(meeting)
     _refuse_if_finished(current, doing="add an action")
     _belongs_to(current, agenda_item)
-    at = _organisations_at(current)
+    at = selectors.organisations_at(current)
     if at is not None and organisation.pk not in at:
         raise OversightError(
             f"{organisation} is not at this meeting: an action falls to an organisation the meeting is with.",

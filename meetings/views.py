@@ -33,7 +33,7 @@ from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import add_domain_error
-from oversight.views import OversightListView
+from oversight.views import OversightListView, run_posted_form
 
 from . import calendar, page_selectors, rules, selectors, services
 from .choices import HELD_STATUSES, DecisionMethod, MeetingStatus, PaperKind
@@ -284,19 +284,10 @@ def meeting_detail(request, pk, failed=None):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def _act(request, meeting, *, name, form, permission, action, success, obj=None, next_url=None):
-    """Run a domain action from a posted form. Not allowed: a 403 (or 404) page. Refused by
-    the rules: the meeting's page again, the refusal beside the field and the input kept."""
-    access.require(request.user, permission, obj if obj is not None else meeting)
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except OversightError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(next_url or meeting)
-    return meeting_detail(request, meeting.pk, failed={name: form})
+def _act(request, meeting, *, obj=None, **kwargs):
+    """A form posted from the meeting page (``oversight.views.run_posted_form``); the
+    permission is checked on ``obj`` when given (an action, a paper), else on the meeting."""
+    return run_posted_form(request, meeting, permission_object=obj, detail=meeting_detail, **kwargs)
 
 
 @login_required

@@ -27,6 +27,27 @@ class OversightError(Exception):
         return data
 
 
+class RuleRefused(OversightError):
+    """An action a framework rule refuses (each app's ``rules.py``). Its code names the rule."""
+
+
+def refuse(refusal, *, field: str | None = None) -> None:
+    """Raise a rule's refusal (any object with ``code`` and ``message``), if there is one."""
+    if refusal is not None:
+        raise RuleRefused(refusal.message, code=refusal.code, field=field)
+
+
+def from_validation_error(error) -> OversightError:
+    """A model's own validation (a Django ``ValidationError``), as a refusal naming the field."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if hasattr(error, "error_dict"):
+        field, errors = next(iter(error.error_dict.items()))
+        message = " ".join(message for item in errors for message in item.messages)
+        return OversightError(message, field=None if field == NON_FIELD_ERRORS else field, code="invalid")
+    return OversightError(" ".join(error.messages), code="invalid")
+
+
 class ConflictError(OversightError):
     """Someone else changed the record since the user loaded it: a stale edit."""
 

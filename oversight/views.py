@@ -4,6 +4,7 @@ and the list-page base every app's list pages use."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
@@ -15,8 +16,31 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from . import access, selectors, services
+from .errors import OversightError
 from .exports import FORMATS, Column, export_response
+from .forms import add_domain_error
 from .models import Attachment
+
+
+def run_posted_form(
+    request, page_object, *, name, form, permission, action, success, detail, permission_object=None, next_url=None
+):
+    """Run a domain action from a form posted from an object's page.
+
+    Not allowed (``permission`` on ``permission_object``, by default the page's object): a 403,
+    or a 404 when the user may not see it. Refused by a service: the page again through
+    ``detail(request, pk, failed={name: form})``, the refusal beside its field and the input
+    kept. Done: a success message and back to ``next_url`` or the page."""
+    access.require(request.user, permission, page_object if permission_object is None else permission_object)
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(next_url or page_object)
+    return detail(request, page_object.pk, failed={name: form})
 
 
 class OversightListView(LoginRequiredMixin, FilterView):

@@ -18,26 +18,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from escalation.rules import Refusal
 from organisations.choices import Role
 from oversight import access
 from oversight.concurrency import change_reason, create_recorded, lock_at_version, save_new_version
-from oversight.errors import OversightError
+from oversight.errors import OversightError, RuleRefused, from_validation_error
+from oversight.errors import refuse as _refuse
 
 from . import rules, selectors
 from .choices import PackStatus, Pillar, ValueSource
 from .models import DeepDiveTopic, Measure, Pack, PackRisk, PackValue, PillarNarrative
 
 MAX_ERRORS_SHOWN = 20
-
-
-class RuleRefused(OversightError):
-    """An action the pack's rules refuse. Its code names the rule."""
 
 
 class ValuesRefused(OversightError):
@@ -54,24 +50,11 @@ class ValuesRefused(OversightError):
         super().__init__(f"{lead}\n{shown}", code=self.code)
 
 
-def _refuse(refusal: Refusal | None, *, field: str | None = None) -> None:
-    if refusal is not None:
-        raise RuleRefused(refusal.message, code=refusal.code, field=field)
-
-
-def _invalid(error: ValidationError) -> OversightError:
-    if hasattr(error, "error_dict"):
-        field, errors = next(iter(error.error_dict.items()))
-        message = " ".join(m for item in errors for m in item.messages)
-        return OversightError(message, field=None if field == NON_FIELD_ERRORS else field, code="invalid")
-    return OversightError(" ".join(error.messages), code="invalid")
-
-
 def _create(obj, *, actor, reason: str):
     try:
         return create_recorded(obj, actor=actor, reason=reason)
     except ValidationError as error:
-        raise _invalid(error) from error
+        raise from_validation_error(error) from error
 
 
 def _save(obj, *, actor, reason: str):
@@ -79,7 +62,7 @@ def _save(obj, *, actor, reason: str):
         return save_new_version(obj, actor=actor, reason=reason)
     except ValidationError as error:
         obj.version -= 1
-        raise _invalid(error) from error
+        raise from_validation_error(error) from error
 
 
 def _month(period: date) -> date:

@@ -232,6 +232,8 @@ def test_every_meetings_page_passes_axe(page, live_server, content, sign_in, axe
             ("/meetings/committees/", "Committees"),
             (f"/meetings/committees/{committee.pk}/", committee.name),
             ("/meetings/calendar-feed/", "Your calendar feed"),
+            ("/meetings/new/", "Arrange a meeting"),
+            (f"/meetings/{review.pk}/edit/", "Change the meeting"),
             (
                 f"/meetings/declarations/{world.personas['submitter_a'].pk}/",
                 world.personas["submitter_a"].get_full_name(),

@@ -871,3 +871,32 @@ def test_vote_refusals(votes, casting, code, says):
 def test_vote_rejects_unknown_values(membership, choice):
     with pytest.raises(ValueError):
         Vote(LA, membership, choice)
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "expected"),
+    [
+        (2026, 12, date(2026, 12, 8)),  # the 1st is a Tuesday
+        (2027, 1, date(2027, 1, 12)),  # the 1st is a Friday
+        (2027, 6, date(2027, 6, 8)),  # the 1st is a Tuesday
+        (2027, 8, date(2027, 8, 10)),  # the 1st is a Sunday
+        (2027, 3, date(2027, 3, 9)),  # the 1st is a Monday
+    ],
+    ids=["1st-tuesday", "1st-friday", "1st-tuesday-june", "1st-sunday", "1st-monday"],
+)
+def test_the_oversight_meeting_is_on_the_second_tuesday(year, month, expected):
+    assert rules.oversight_meeting_day(year, month) == expected
+
+
+@pytest.mark.parametrize(
+    ("due_on", "cancelled_on", "today", "expected"),
+    [
+        (date(2027, 3, 1), None, date(2027, 2, 1), date(2027, 3, 1)),  # nothing cancelled
+        (date(2027, 3, 1), date(2027, 3, 1), date(2027, 2, 20), date(2027, 3, 15)),  # called off: a fortnight on
+        (date(2027, 3, 1), date(2027, 1, 10), date(2027, 2, 1), date(2027, 3, 1)),  # an earlier meeting's cancellation
+        (date(2027, 3, 1), date(2027, 3, 1), date(2027, 4, 1), date(2027, 4, 15)),  # both past: within 14 days
+    ],
+    ids=["none", "called-off", "older-cancellation", "all-past"],
+)
+def test_a_slot_after_a_cancellation(due_on, cancelled_on, today, expected):
+    assert rules.schedule_after_cancellation(due_on=due_on, cancelled_on=cancelled_on, today=today) == expected
