@@ -169,6 +169,20 @@ class IntelligenceForm(forms.Form):
 
 class CriterionStatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=CriterionStatus.choices)
+    override_reason = forms.CharField(
+        label=_("Why the status differs from the released data"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Only when the status you choose is not what the released data show: the reason is shown beside "
+            "the computed status."
+        ),
+    )
+
+    def __init__(self, *args, bound_to_measure: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not bound_to_measure:  # nothing computed, so nothing to override
+            del self.fields["override_reason"]
 
 
 class EvidenceForm(forms.Form):

@@ -347,8 +347,34 @@ class EscalationStatus(ScopedModel):
         return f"{self.organisation.short_name}, {self.scope_label}: level {self.level}"
 
 
+class ComputedStatus(models.TextChoices):
+    """What released pack data say of a criterion bound to a measure (``reporting.criteria``)."""
+
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NO_DATA = "no_data", _("Not enough released data")
+
+
 class DeescalationCriterion(ScopedModel):
-    """A de-escalation or sustainability criterion agreed with the organisation [002 §41, §73]."""
+    """A de-escalation or sustainability criterion agreed with the organisation [002 §41, §73].
+
+    A criterion bound to a measure (``reporting.CriterionBinding``) also carries what released
+    pack data say of it: ``computed_status`` (blank when it is not bound), the evidence behind it
+    and the day that result was first recorded. They are written only by
+    ``escalation.services.criterion_record_computed``. ``status`` is the effective status the
+    de-escalation rule reads: it follows the computed status unless an official has set a
+    status that disagrees with it, which needs ``override_reason`` (see docs/decisions.md,
+    "Criteria that test themselves").
+
+    ``computed_evidence`` is plain data, so that escalation never reads reporting's tables::
+
+        {"measure": {"code": ..., "name": ..., "name_cy": ...}, "operator": "≤",
+         "threshold": "500", "months_required": 3,
+         "months": [{"period": "2026-08-01", "value": "480", "meets": true}, ...]}
+
+    ``months`` are the consecutive calendar months tested, oldest first; a month with no
+    released value has ``value`` null.
+    """
 
     case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria")
     decision = models.ForeignKey(
@@ -360,6 +386,29 @@ class DeescalationCriterion(ScopedModel):
         _("status"), max_length=20, choices=CriterionStatus.choices, default=CriterionStatus.PROPOSED
     )
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+    computed_status = models.CharField(
+        _("status from released data"),
+        max_length=10,
+        choices=ComputedStatus.choices,
+        blank=True,
+        help_text=_("Empty when the criterion is not bound to a measure."),
+    )
+    computed_evidence = models.JSONField(_("evidence from released data"), default=dict, blank=True)
+    computed_on = models.DateField(_("computed status recorded on"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("why the status differs from the released data"),
+        blank=True,
+        help_text=_("Required when an official sets a status that the released data do not support."),
+    )
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    overridden_on = models.DateField(_("overridden on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -367,6 +416,24 @@ class DeescalationCriterion(ScopedModel):
         ordering = ["organisation__name", "scope_key", "created_at"]
         verbose_name = _("de-escalation criterion")
         verbose_name_plural = _("de-escalation criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(computed_status="") | Q(computed_on__isnull=False),
+                name="criterion_computed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_reason="") | Q(overridden_on__isnull=False),
+                name="criterion_override_has_date",
+            ),
+        ]
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.computed_status)
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_reason)
 
     def __str__(self):
         return self.text[:80]

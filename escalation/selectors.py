@@ -227,7 +227,7 @@ def case_detail(*, user, pk):
                     "effective_from", "created_at"
                 ),
             ),
-            "criteria",
+            Prefetch("criteria", queryset=DeescalationCriterion.objects.select_related("overridden_by")),
             "concerns",
             "requests",
             Prefetch("support_plans", queryset=SupportPlan.objects.prefetch_related("interventions", "milestones")),

@@ -20,6 +20,7 @@ from oversight.services import attachment_create
 from . import rules, selectors, signals
 from .choices import CasePhase, ConcernSource, ConcernStatus, CriterionStatus, DecisionStatus, ScopeKind
 from .models import (
+    ComputedStatus,
     Concern,
     DeescalationCriterion,
     Domain,
@@ -495,26 +496,146 @@ def criterion_propose(*, actor, case: EscalationCase, text: str, owner: str = ""
     return criterion
 
 
+# Criteria bound to a measure (reporting.CriterionBinding) are evaluated from released pack
+# data by reporting.criteria, which records the result here. "Met" and "sustained" are the
+# statuses of a criterion that has been met; proposed and agreed are stages of agreeing it
+# with the organisation, about which the data say nothing.
+MET_STATUSES = frozenset({CriterionStatus.MET, CriterionStatus.SUSTAINED})
+AGREEMENT_STATUSES = frozenset({CriterionStatus.PROPOSED, CriterionStatus.AGREED})
+
+
+def criterion_status_disagrees(*, status: str, computed_status: str) -> bool:
+    """Does an official's ``status`` contradict what released data say (``computed_status``)?
+    Claiming met or sustained when the data do not show it met, or "in progress" when they
+    do. Never for an unbound criterion (no computed status) or an agreement stage."""
+    if not computed_status or status in AGREEMENT_STATUSES:
+        return False
+    return (status in MET_STATUSES) != (computed_status == ComputedStatus.MET)
+
+
+def criterion_status_following(*, status: str, computed_status: str) -> str:
+    """The status an agreed, bound criterion takes from released data when no official has
+    overridden it: met when the data show it met (sustained stays sustained: that it has been
+    *sustained* is an official's confirmation [002 §73]); back to in progress when a met or
+    sustained criterion is no longer shown met. A proposed criterion is not yet agreed, so it
+    keeps its status; so does an unbound one."""
+    if not computed_status or status == CriterionStatus.PROPOSED:
+        return status
+    if computed_status == ComputedStatus.MET:
+        return status if status in MET_STATUSES else CriterionStatus.MET
+    return CriterionStatus.IN_PROGRESS if status in MET_STATUSES else status
+
+
+def _close_if_all_sustained(criterion: DeescalationCriterion, *, actor, on: date) -> None:
+    if criterion.case_id:
+        case = EscalationCase.objects.select_for_update().get(pk=criterion.case_id)
+        statuses = case.criteria.values_list("status", flat=True)
+        if rules.case_closes_itself(phase=case.phase, criteria_statuses=statuses):
+            _close(case, actor=actor, reason="Every sustainability criterion is sustained.", on=on)
+
+
 @transaction.atomic
 def criterion_set_status(
-    *, actor, criterion: DeescalationCriterion, expected_version: int, status: str, on: date
+    *,
+    actor,
+    criterion: DeescalationCriterion,
+    expected_version: int,
+    status: str,
+    on: date,
+    override_reason: str = "",
 ) -> DeescalationCriterion:
     """Move a criterion on (proposed → agreed → in progress → met → sustained). A case in its
-    sustainability phase closes itself when every criterion is sustained."""
+    sustainability phase closes itself when every criterion is sustained.
+
+    For a criterion bound to a measure, a status that contradicts the status computed from
+    released data (``criterion_status_disagrees``) is an override and needs
+    ``override_reason``; it then stands, shown beside the computed status, until an official
+    sets the status again. A status that agrees with the data clears any earlier override,
+    and the status follows the data again (an agreed criterion the data show met is met)."""
     access.require(actor, "escalation.criteria.manage", criterion)
     if status not in CriterionStatus.values:
         raise OversightError(f"Unknown status “{status}”.", field="status", code="invalid_status")
     current = lock_at_version(DeescalationCriterion, pk=criterion.pk, expected_version=expected_version)
-    current.status = status
-    if status != CriterionStatus.PROPOSED and current.agreed_on is None:
+    reason = (override_reason or "").strip()
+    reasons = [f"Status: {status}"]
+    if criterion_status_disagrees(status=status, computed_status=current.computed_status):
+        if not reason:
+            computed = ComputedStatus(current.computed_status).label.lower()
+            raise OversightError(
+                f"The released data show this criterion as “{computed}”. Say why its status should be "
+                f"“{CriterionStatus(status).label.lower()}”: an override needs a reason, shown beside the "
+                "computed status.",
+                field="override_reason",
+                code="override_reason_required",
+            )
+        current.status = status
+        current.override_reason, current.overridden_by, current.overridden_on = reason, actor, on
+        reasons.append(f"overrides the released data: {reason}")
+    else:
+        current.override_reason, current.overridden_by, current.overridden_on = "", None, None
+        current.status = criterion_status_following(status=status, computed_status=current.computed_status)
+        if current.status != status:
+            reasons.append(f"{current.status} according to the released data")
+    if current.status != CriterionStatus.PROPOSED and current.agreed_on is None:
         current.agreed_on = on
-    save_new_version(current, actor=actor, reason=f"Status: {status}")
-    if current.case_id:
-        case = EscalationCase.objects.select_for_update().get(pk=current.case_id)
-        statuses = case.criteria.values_list("status", flat=True)
-        if rules.case_closes_itself(phase=case.phase, criteria_statuses=statuses):
-            _close(case, actor=actor, reason="Every sustainability criterion is sustained.", on=on)
+    save_new_version(current, actor=actor, reason="; ".join(reasons))
+    _close_if_all_sustained(current, actor=actor, on=on)
     return current
+
+
+def _computed_summary(status: str, evidence: dict) -> str:
+    """A short account for the history, e.g. "Released data: met (UEC-ED12H ≤ 500, 3 months to 2026-10)"."""
+    measure = (evidence.get("measure") or {}).get("code", "")
+    months = evidence.get("months") or []
+    to = f" to {months[-1]['period'][:7]}" if months else ""
+    rule = f"{measure} {evidence.get('operator', '')} {evidence.get('threshold', '')}".strip()
+    required = evidence.get("months_required")
+    detail = f" ({rule}, {required} months{to})" if rule and required else ""
+    return f"Released data: {ComputedStatus(status).label.lower()}{detail}"
+
+
+@transaction.atomic
+def criterion_record_computed(
+    *, criterion: DeescalationCriterion, met: bool | None, evidence: dict, on: date
+) -> tuple[DeescalationCriterion, bool]:
+    """Record what released pack data say of a bound criterion: ``met`` True or False, or None
+    when there are not enough released data to say. ``evidence`` is plain data (shape in
+    ``DeescalationCriterion``'s docstring). Returns the criterion and whether anything changed.
+
+    Called by the evaluation of bound criteria (``reporting.criteria``), never by a person, so
+    it takes no actor; its history entry says it came from released data. Idempotent: the
+    same result again writes nothing (no new version, no history row). The status follows
+    the computed one (``criterion_status_following``) unless an official has overridden it;
+    an override is never changed here, only shown beside the new computed status."""
+    computed = {None: ComputedStatus.NO_DATA, True: ComputedStatus.MET, False: ComputedStatus.NOT_MET}[met]
+    evidence = dict(evidence or {})
+    current = DeescalationCriterion.objects.select_for_update().get(pk=criterion.pk)
+    status = current.status
+    if not current.override_reason:
+        status = criterion_status_following(status=current.status, computed_status=computed)
+    if current.computed_status == computed and current.computed_evidence == evidence and current.status == status:
+        return current, False
+    reason = _computed_summary(computed, evidence)
+    if status != current.status:
+        reason += f"; status {status}"
+    if current.computed_status != computed or current.computed_evidence != evidence:
+        current.computed_on = on
+    current.computed_status, current.computed_evidence, current.status = computed, evidence, status
+    save_new_version(current, reason=reason)
+    return current, True
+
+
+@transaction.atomic
+def criterion_forget_computed(*, criterion: DeescalationCriterion) -> tuple[DeescalationCriterion, bool]:
+    """The criterion is no longer bound to a measure: drop its computed status and evidence and
+    any override of them. Its status stays as it is, now an official's alone."""
+    current = DeescalationCriterion.objects.select_for_update().get(pk=criterion.pk)
+    if not current.computed_status and not current.override_reason:
+        return current, False
+    current.computed_status, current.computed_evidence, current.computed_on = "", {}, None
+    current.override_reason, current.overridden_by, current.overridden_on = "", None, None
+    save_new_version(current, reason="No longer bound to a measure")
+    return current, True
 
 
 def criterion_evidence_add(*, actor, criterion: DeescalationCriterion, upload, note: str = ""):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from organisations.choices import OrganisationKind
 from organisations.models import Region
 from organisations.rules import LEVEL_HOLDING_KINDS
-from oversight import access, charts
+from oversight import access, charts, i18n
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import VersionedForm, add_domain_error
@@ -163,6 +163,7 @@ def decision_create(request):
         "authorities": era.authorities.order_by("level"),
         "level_descriptions": [selectors.level_description(level=level, on=on) for level, _label in Level.choices],
         "preview": preview,
+        "decision_support": _decision_support(request.user, form, on=on),
     }
     return render(request, "escalation/decision_form.html", context)
 
@@ -207,7 +208,41 @@ def decision_preview(request):
     except ValueError:
         era, on = selectors.era_on(today), today
     form = DecisionDraftForm(request.GET, era=era)
-    return render(request, "escalation/partials/_decision_preview.html", {"preview": _preview(form, on=on)})
+    context = {"preview": _preview(form, on=on), "decision_support": _decision_support(request.user, form, on=on)}
+    return render(request, "escalation/partials/_decision_preview.html", context)
+
+
+def _decision_support(user, form: DecisionDraftForm, *, on: date):
+    """The suggested levels from released data for the organisation and scope the form holds
+    so far (a 2026 pillar: that pillar's; the whole organisation: every pillar's). Advisory,
+    and only for those who may see it; None otherwise, or for any other scope.
+
+    The one place escalation reaches up into reporting: imported here, in the view, so that
+    escalation's models, rules and services never depend on reporting (docs/decisions.md,
+    "Decision support beside the decision form")."""
+    if not access.can(user, "reporting.suggestions.view"):
+        return None
+    if form.is_bound:
+        form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    organisation, scope_kind, domain = data.get("organisation"), data.get("scope_kind"), data.get("domain")
+    if organisation is None:
+        return None
+    from reporting import decision_support
+
+    if scope_kind == "organisation":
+        pillars = None
+    elif scope_kind == "domain" and domain is not None and domain.era.code == "2026":
+        pillar = decision_support.pillar_for_domain(domain.code)
+        if pillar is None:
+            return None
+        pillars = [pillar]
+    else:
+        return None
+    return {
+        "organisation": organisation,
+        "suggestions": decision_support.suggestions(organisation, pillars=pillars, on=data.get("planned_on") or on),
+    }
 
 
 def _decision(request, pk) -> EscalationDecision:
@@ -398,13 +433,18 @@ def case_detail(request, pk, failed=None):
     for criterion in criteria:
         if open_case and access.can(request.user, "escalation.criteria.manage", criterion):
             forms[f"status-{criterion.pk}"] = CriterionStatusForm(
-                prefix=f"c{criterion.pk}", initial={"version": criterion.version, "status": criterion.status}
+                prefix=f"c{criterion.pk}",
+                initial={"version": criterion.version, "status": criterion.status},
+                bound_to_measure=criterion.is_bound,
             )
         if access.can(request.user, "escalation.criteria.evidence", criterion):
             forms[f"evidence-{criterion.pk}"] = EvidenceForm(prefix=f"e{criterion.pk}")
     forms.update(failed or {})
     evidence = attachments_for(criteria, user=request.user)
-    rows = [(c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}")) for c in criteria]
+    rows = [
+        (c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}"), _computed(c))
+        for c in criteria
+    ]
     manages_support = open_case and access.can(request.user, "escalation.support.manage", case)
     if manages_support:
         forms.setdefault("plan", SupportPlanForm(prefix="plan", initial={"started_on": today}))
@@ -444,6 +484,33 @@ def case_detail(request, pk, failed=None):
     return render(request, "escalation/case_detail.html", context)
 
 
+def _computed(criterion: DeescalationCriterion) -> dict | None:
+    """What the case page shows of a bound criterion's computed status: the binding in words,
+    the months tested with their released values, and whether an override disagrees."""
+    if not criterion.is_bound:
+        return None
+    evidence = criterion.computed_evidence or {}
+    measure = evidence.get("measure") or {}
+    months = []
+    for row in evidence.get("months") or []:
+        try:
+            period = date.fromisoformat(row.get("period", ""))
+        except (TypeError, ValueError):
+            continue
+        months.append({"period": period, "value": row.get("value"), "meets": row.get("meets")})
+    return {
+        "measure_code": measure.get("code", ""),
+        "measure_name": i18n.pick(measure.get("name", ""), measure.get("name_cy", "")),
+        "operator": evidence.get("operator", ""),
+        "threshold": evidence.get("threshold", ""),
+        "months_required": evidence.get("months_required"),
+        "months": months,
+        "disagrees": services.criterion_status_disagrees(
+            status=criterion.status, computed_status=criterion.computed_status
+        ),
+    }
+
+
 @login_required
 @require_POST
 def case_criterion_add(request, pk):
@@ -476,7 +543,7 @@ def _criterion(request, pk) -> DeescalationCriterion:
 def criterion_status(request, pk):
     """Move a criterion on. Its case may close itself when every criterion is sustained."""
     criterion = _criterion(request, pk)
-    form = CriterionStatusForm(request.POST, prefix=f"c{criterion.pk}")
+    form = CriterionStatusForm(request.POST, prefix=f"c{criterion.pk}", bound_to_measure=criterion.is_bound)
 
     def action(data):
         services.criterion_set_status(
@@ -485,6 +552,7 @@ def criterion_status(request, pk):
             expected_version=data["version"],
             status=data["status"],
             on=timezone.localdate(),
+            override_reason=data.get("override_reason", ""),
         )
 
     return _act(

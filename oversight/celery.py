@@ -24,4 +24,6 @@ app.conf.beat_schedule = {
     "send-reminders": {"task": "meetings.tasks.send_reminders", "schedule": crontab(hour=6, minute=0)},
     # Early warnings from released packs into the escalation triage queue (reporting.analytics).
     "run-early-warnings": {"task": "reporting.tasks.run_early_warnings", "schedule": crontab(hour=6, minute=30)},
+    # De-escalation criteria bound to measures, tested from released packs (reporting.criteria).
+    "evaluate-criteria": {"task": "reporting.tasks.evaluate_criteria", "schedule": crontab(hour=6, minute=45)},
 }

@@ -388,7 +388,13 @@ def pack_release(*, actor, pack: Pack, expected_version: int | None) -> Pack:
     pack.status = PackStatus.RELEASED
     pack.released_at = timezone.now()
     pack.released_by = actor
-    return _save(pack, actor=actor, reason="Released")
+    pack = _save(pack, actor=actor, reason="Released")
+    # Re-test the organisation's criteria bound to measures on the newly released numbers.
+    from .tasks import evaluate_criteria
+
+    organisation_id = pack.organisation_id
+    transaction.on_commit(lambda: evaluate_criteria.delay(organisation_id=organisation_id), robust=True)
+    return pack
 
 
 @transaction.atomic
