@@ -1,0 +1,332 @@
+"""Writes the reporting API needs that ``reporting.services`` does not offer yet: the bulk
+upsert of trajectories, and a pack's values together with their comments.
+
+They follow the services' conventions (keyword-only, typed, one transaction, an explicit actor,
+the access policy first, history recording who and why) and take plain values, not requests,
+so they can move unchanged into ``reporting.services``, where they belong: they are here only
+because this part of the work could not change that module. Nothing here decides a rule:
+``reporting.rules`` and ``oversight.access`` do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from organisations.models import Organisation
+from oversight import access
+from oversight.concurrency import change_reason, save_new_version
+from oversight.errors import ConflictError, OversightError
+
+from .. import rules, services
+from ..choices import Frequency, ValueSource
+from ..daily import MAX_ROWS, RowError, RowsRefused
+from ..models import Measure, Pack, PackValue, Trajectory
+
+NOTE_LENGTH = Trajectory._meta.get_field("note").max_length
+COMMENT_LENGTH = PackValue._meta.get_field("comment").max_length
+
+
+# --- Trajectories -----------------------------------------------------------------------------
+
+
+@dataclass
+class UpsertReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def parse_month(raw) -> date:
+    """A month from a date (its first day) or ``YYYY-MM`` / ``YYYY-MM-01``; ``ValueError``
+    otherwise, including a day other than the first."""
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        day = raw
+    else:
+        text = str(raw).strip()
+        day = date.fromisoformat(f"{text}-01" if len(text) == 7 else text)
+    if day.day != 1:
+        raise ValueError(raw)
+    return day
+
+
+def _text(row: Mapping, name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class _Trajectory:
+    organisation: Organisation
+    measure: Measure
+    period: date
+    value: Decimal
+    tolerance: Decimal | None
+    note: str
+
+
+def _check_trajectory(index, row, *, organisations, measures, errors) -> _Trajectory | None:
+    def error(field_name: str, code: str, message: str) -> None:
+        errors.append(RowError(index, field_name, code, message))
+
+    if not isinstance(row, Mapping):
+        error("", "invalid_row", _("Each row is an object with organisation, measure, period and value."))
+        return None
+    before = len(errors)
+
+    org_code = _text(row, "organisation")
+    organisation = organisations.get(org_code)
+    if not org_code:
+        error("organisation", "required", _("Give the organisation's code."))
+    elif organisation is None:
+        error(
+            "organisation",
+            "unknown_organisation",
+            _("There is no organisation with the code “%(code)s”.") % {"code": org_code},
+        )
+
+    measure_code = _text(row, "measure")
+    measure = measures.get(measure_code)
+    if not measure_code:
+        error("measure", "required", _("Give the measure's code."))
+    elif measure is None:
+        error("measure", "unknown_measure", _("There is no measure with the code “%(code)s”.") % {"code": measure_code})
+    elif measure.frequency == Frequency.DAILY:
+        error(
+            "measure",
+            "daily_measure",
+            _("%(code)s is a daily measure: trajectories are agreed for the measures of the monthly pack.")
+            % {"code": measure_code},
+        )
+        measure = None
+
+    period = None
+    raw_period = row.get("period")
+    if raw_period in (None, ""):
+        error("period", "required", _("Give the month, as YYYY-MM."))
+    else:
+        try:
+            period = parse_month(raw_period)
+        except (TypeError, ValueError):
+            error(
+                "period",
+                "invalid_period",
+                _("“%(period)s” is not a month: write it as YYYY-MM (e.g. 2026-05).") % {"period": raw_period},
+            )
+    if measure is not None and period is not None and not measure.in_force_on(period):
+        error(
+            "period",
+            "measure_not_in_force",
+            _("%(code)s is not collected in %(month)s (see the measure's dates in the catalogue).")
+            % {"code": measure.code, "month": f"{period:%Y-%m}"},
+        )
+    if (
+        measure is not None
+        and organisation is not None
+        and not rules.measure_applies(applies_to=measure.applies_to, kind=organisation.kind, code=organisation.code)
+    ):
+        error(
+            "measure",
+            "measure_not_applicable",
+            _("%(code)s does not apply to %(organisation)s (it applies to: %(applies_to)s).")
+            % {"code": measure.code, "organisation": organisation.code, "applies_to": measure.applies_to},
+        )
+
+    numbers = {}
+    for name in ("value", "tolerance"):
+        raw = row.get(name)
+        try:
+            number = rules.parse_value(raw)
+        except ValueError:
+            error(name, "not_a_number", _("“%(value)s” is not a number.") % {"value": raw})
+            continue
+        numbers[name] = number
+        if number is None:
+            if name == "value":
+                error("value", "required", _("Give the agreed value."))
+            continue
+        if name == "tolerance" and number < 0:
+            error("tolerance", "value_range", _("A tolerance cannot be negative (%(value)s).") % {"value": number})
+            continue
+        if measure is not None:
+            refusal = rules.value_refusal(unit=measure.unit, value=number, measure=measure.code)
+            if refusal is not None:
+                error(name, refusal.code, refusal.message)
+
+    note = _text(row, "note")
+    if len(note) > NOTE_LENGTH:
+        error("note", "too_long", _("Keep the note to %(max)d characters.") % {"max": NOTE_LENGTH})
+
+    if len(errors) > before:
+        return None
+    return _Trajectory(organisation, measure, period, numbers["value"], numbers.get("tolerance"), note)
+
+
+@transaction.atomic
+def trajectories_upsert(*, actor, rows: Iterable) -> UpsertReport:
+    """Create or update trajectories (each row: ``organisation`` code, ``measure`` code,
+    ``period`` YYYY-MM, ``value``, optional ``tolerance`` and ``note``), all or nothing,
+    naming each bad row, field and reason. NHS P&I analysts (``reporting.catalogue.manage``).
+    Rows that match what is stored change nothing and write no history."""
+    access.require(actor, "reporting.catalogue.manage")
+    rows = list(rows)
+    if len(rows) > MAX_ROWS:
+        raise OversightError(
+            _("Send at most %(max)d rows at a time (this request has %(rows)d).")
+            % {"max": MAX_ROWS, "rows": len(rows)},
+            code="too_many_rows",
+        )
+    organisations = {o.code: o for o in Organisation.objects.all()}
+    measures = {m.code: m for m in Measure.objects.all()}
+    errors: list[RowError] = []
+    checked: list[_Trajectory] = []
+    seen: dict[tuple[int, int, date], int] = {}
+    for index, row in enumerate(rows):
+        item = _check_trajectory(index, row, organisations=organisations, measures=measures, errors=errors)
+        if item is None:
+            continue
+        key = (item.organisation.pk, item.measure.pk, item.period)
+        if key in seen:
+            errors.append(
+                RowError(
+                    index,
+                    "measure",
+                    "duplicate",
+                    _("%(organisation)s's trajectory for %(measure)s in %(month)s is already given in row %(row)d.")
+                    % {
+                        "organisation": item.organisation.code,
+                        "measure": item.measure.code,
+                        "month": f"{item.period:%Y-%m}",
+                        "row": seen[key],
+                    },
+                )
+            )
+            continue
+        seen[key] = index
+        checked.append(item)
+    if errors:
+        raise RowsRefused(errors)
+
+    report = UpsertReport(rows=len(rows))
+    if not checked:
+        return report
+    existing = {
+        (t.organisation_id, t.measure_id, t.period): t
+        for t in Trajectory.objects.select_for_update().filter(
+            organisation_id__in={c.organisation.pk for c in checked},
+            measure_id__in={c.measure.pk for c in checked},
+            period__in={c.period for c in checked},
+        )
+    }
+    now = timezone.now()
+    to_create, to_update = [], []
+    for c in checked:
+        current = existing.get((c.organisation.pk, c.measure.pk, c.period))
+        if current is None:
+            to_create.append(
+                Trajectory(
+                    organisation=c.organisation,
+                    measure=c.measure,
+                    period=c.period,
+                    value=c.value,
+                    tolerance=c.tolerance,
+                    note=c.note,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif (current.value, current.tolerance, current.note) != (c.value, c.tolerance, c.note):
+            current.value, current.tolerance, current.note = c.value, c.tolerance, c.note
+            current.version += 1
+            current.updated_at = now
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    why = change_reason("Trajectories agreed (API)")
+    if to_create:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(
+                    to_create, Trajectory, batch_size=2000, default_user=actor, default_change_reason=why
+                )
+        except IntegrityError as error:
+            raise ConflictError(
+                _("Some of these trajectories were stored by someone else at the same time: send them again.")
+            ) from error
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Trajectory,
+            ["value", "tolerance", "note", "version", "updated_at"],
+            batch_size=2000,
+            default_user=actor,
+            default_change_reason=why,
+        )
+    report.created, report.updated = len(to_create), len(to_update)
+    return report
+
+
+# --- A pack's values with their comments ------------------------------------------------------
+
+
+@transaction.atomic
+def pack_values_with_comments_set(
+    *,
+    actor,
+    pack: Pack,
+    expected_version: int | None,
+    values: Mapping[str, Decimal | None],
+    reasons: Mapping[str, str],
+    comments: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    source: str = ValueSource.API,
+) -> tuple[Pack, bool]:
+    """``services.pack_values_set`` (access, version, editable, every value checked, all or
+    nothing), then the comments beside those values, in the same transaction. Returns the pack
+    and whether anything changed; a change of comment alone is a new version of the pack too.
+    Sending the same values and comments again changes nothing and writes no history."""
+    version_before = expected_version
+    pack = services.pack_values_set(
+        actor=actor,
+        pack=pack,
+        expected_version=expected_version,
+        values=values,
+        reasons=reasons,
+        source=source,
+        labels=labels,
+    )
+    values_changed = pack.version != version_before
+    stored = {v.measure.code: v for v in PackValue.objects.filter(pack=pack).select_related("measure")}
+    now = timezone.now()
+    to_update = []
+    for code, comment in comments.items():
+        comment = (comment or "").strip()
+        current = stored.get(code)
+        if current is not None and current.comment != comment:
+            current.comment = comment
+            current.version += 1
+            current.updated_at = now
+            to_update.append(current)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            PackValue,
+            ["comment", "version", "updated_at"],
+            default_user=actor,
+            default_change_reason=change_reason("Comments on values (API)"),
+        )
+        if not values_changed:
+            save_new_version(pack, actor=actor, reason="Comments on values (API)")
+    return pack, values_changed or bool(to_update)
