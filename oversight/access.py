@@ -224,8 +224,22 @@ def restrict_packs(queryset: QuerySet, user, *, through: str = "") -> QuerySet:
     return queryset.filter(Q(**{f"{through}organisation__in": ids}) | Q(**{f"{through}status": "released"}))
 
 
+def restrict_daily_values(queryset: QuerySet, user) -> QuerySet:
+    """Daily system values (the urgent and emergency care sitrep) are shared across NHS Wales:
+    every signed-in user sees every organisation's, as with released pack numbers."""
+    return queryset if principal(user).authenticated else queryset.none()
+
+
+def restrict_uploads(queryset: QuerySet, user) -> QuerySet:
+    """An upload in progress is seen by the person who uploaded it, and no one else."""
+    p = principal(user)
+    return queryset.filter(created_by_id=p.user_id) if p.authenticated else queryset.none()
+
+
 # Models whose visibility is not simply "whoever sees its organisation".
 VISIBILITY = {
+    "reporting.uploadjob": lambda p, obj: p.authenticated and obj.created_by_id == p.user_id,
+    "reporting.dailyvalue": lambda p, obj: p.authenticated,
     "reporting.pack": _pack_visible,
     "reporting.packvalue": _pack_visible,
     "reporting.pillarnarrative": _pack_visible,
@@ -379,6 +393,15 @@ RULES: dict[str, Rule] = {
     "reporting.pack.curate": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
     "reporting.catalogue.manage": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, Role.ADMINISTRATOR),
     "reporting.analytics.run": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, *WG_ROLES),
+    # Uploading a file of values for many packs: each row is checked against reporting.pack.edit.
+    "reporting.values.upload": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, Role.ORG_SUBMITTER),
+    # Suggested levels are advice to those who decide: WG and NHS P&I only.
+    "reporting.suggestions.view": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, *WG_ROLES),
+    # Daily system values: the organisation's submitters for their own organisation (``obj``
+    # is the organisation), NHS P&I analysts for any.
+    "reporting.daily.submit": lambda p, obj: (
+        p.has_role(Role.NHSPI_ANALYST) or p.has_role_in(_organisation_id_of(obj), Role.ORG_SUBMITTER)
+    ),
 }
 
 
@@ -434,6 +457,7 @@ def navigation_for(user) -> dict[str, bool]:
         "organisations": p.authenticated,
         "escalation": p.authenticated,
         "meetings": p.authenticated,
+        "reporting": p.authenticated,
         "api": p.authenticated,
         "admin": p.has_role(Role.ADMINISTRATOR),
         "wg": p.has_role(*WG_ROLES),

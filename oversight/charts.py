@@ -166,3 +166,23 @@ def _date_axis(axes) -> None:
 def pad_until(last: date, today: date) -> date:
     """Where a timeline ends: today, or a little after the last change when that is later."""
     return max(today, last + timedelta(days=30))
+
+
+# --- Building blocks for charts drawn elsewhere (e.g. ``reporting.charts``) ---------------------
+# The same figure, SVG and date-axis conventions as the charts above, so that every chart in the
+# service looks alike and carries its title and description.
+
+
+def new_figure(height: float = HEIGHT_INCHES):
+    """An empty Matplotlib figure with the service's fonts, colours and size."""
+    return _figure(height)
+
+
+def figure_svg(figure, *, title: str, description: str) -> str:
+    """The figure as inline SVG with ``role="img"``, a ``<title>`` and a ``<desc>``."""
+    return _svg(figure, title=title, description=description)
+
+
+def date_axis(axes) -> None:
+    """Concise date ticks on the x axis, with room either side of a single date."""
+    _date_axis(axes)

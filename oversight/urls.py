@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("organisations.api.urls")),
     path("", include("escalation.api.urls")),
     path("", include("meetings.api.urls")),
+    path("", include("reporting.api.urls")),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("escalation/", include("escalation.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reporting/", include("reporting.urls")),
     path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),

@@ -24,6 +24,7 @@ Access. Every organisation-scoped model names the path to its organisation in
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -312,6 +314,9 @@ class Pack(BaseModel):
             )
         ):
             raise ValidationError({"corrects": _("A correction replaces the previous version of the same pack.")})
+
+    def get_absolute_url(self):
+        return reverse("reporting:pack-detail", args=[self.pk])
 
     @property
     def is_released(self) -> bool:
@@ -623,3 +628,55 @@ class CriterionBinding(BaseModel):
         return (
             f"{self.measure.code} {self.get_operator_display()} {self.threshold} for {self.consecutive_months} month(s)"
         )
+
+
+# --- Uploads run in the background ------------------------------------------------------------
+
+
+class UploadJob(BaseModel):
+    """An uploaded file of values, stored whole or not at all by a Celery task, whose progress
+    the uploader watches in the page. The file's bytes are kept in the row (uploads are small:
+    10,000 values are about 0.5 MB) so that any worker can read them without shared storage.
+
+    Not in the history: it records the work, not the data. The values it stores are recorded
+    in their own history, naming the uploader. Only its uploader sees it
+    (``oversight.access``)."""
+
+    class Kind(models.TextChoices):
+        PACK = "pack", _("One pack")
+        BULK = "bulk", _("Many packs")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking and storing")
+        STORED = "stored", _("Stored")
+        REFUSED = "refused", _("Refused: nothing stored")
+        FAILED = "failed", _("Failed: nothing stored")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("pack"), on_delete=models.CASCADE, null=True, blank=True, related_name="uploads"
+    )
+    expected_version = models.PositiveIntegerField(null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(_("rows read"), null=True, blank=True)
+    stored = models.PositiveIntegerField(_("values stored"), null=True, blank=True)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("upload")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.STORED, self.Status.REFUSED, self.Status.FAILED)

@@ -15,3 +15,23 @@ def run_early_warnings(on: str | None = None) -> str:
     """Read released packs and raise a concern for each new warning; safe to run again."""
     today = date.fromisoformat(on) if on else timezone.localdate()
     return str(analytics.early_warnings(today=today))
+
+
+@shared_task(acks_late=True)
+def process_upload(job_id: str) -> str:
+    """Store an uploaded file of values, all or nothing, recording progress on its job."""
+    from .uploads import upload_process
+
+    job = upload_process(job_id)
+    return job.status if job is not None else "already started"
+
+
+@shared_task(acks_late=True)
+def evaluate_criteria(on: str | None = None, organisation_id: int | None = None) -> str:
+    """Evaluate the de-escalation criteria bound to measures from released data (all, or one
+    organisation's after its pack is released); safe to run again: nothing changes twice."""
+    from .criteria import evaluate_bound_criteria
+
+    today = date.fromisoformat(on) if on else timezone.localdate()
+    organisation_ids = None if organisation_id is None else [organisation_id]
+    return str(evaluate_bound_criteria(today=today, organisation_ids=organisation_ids))

@@ -940,6 +940,246 @@ MATRIX: list[Case] = [
 
 # Django admin's own pages are guarded by the admin site (staff only); the matrix covers its
 # index as the representative. Static and media are not served by URL patterns of ours.
+
+# --- Performance packs ------------------------------------------------------------------------
+# Filling in a pack: organisation A's submitters and NHS P&I analysts. Curating it (return,
+# validate, release, correct): NHS P&I analysts only. A's unreleased pack is private to A;
+# a released one is for every signed-in user.
+EDIT_PACK_A_PAGE = row(302, 403, 403, 200, 200, 404, 404, 403)
+EDIT_PACK_A_POST = row(302, 403, 403, 302, 302, 404, 404, 403)
+CURATE_PACK_A = row(302, 403, 403, 302, 403, 404, 404, 403)
+
+
+def _pack_url(name, key, *args):
+    return lambda w, o: reverse(f"reporting:{name}", args=[o[key].pk, *args])
+
+
+def _version(key, **extra):
+    return lambda w, o, p: {"version": o[key].version, **extra}
+
+
+MATRIX += [
+    Case("reporting:pack-list", lambda w, o: reverse("reporting:pack-list"), SIGNED_IN_PAGE),
+    Case(
+        "reporting:pack-create",
+        lambda w, o: reverse("reporting:pack-create"),
+        row(302, 403, 403, 200, 200, 200, 403, 403),
+    ),
+    Case(
+        "reporting:pack-create",
+        lambda w, o: reverse("reporting:pack-create"),
+        # Organisation B's submitter is not offered organisation A: the form says so.
+        row(302, 403, 403, 302, 302, 200, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": w.org_a.pk, "period": "2026-09"},
+    ),
+    Case("reporting:pack-detail", _pack_url("pack-detail", "pack_a"), PRIVATE_A_PAGE),
+    Case("reporting:pack-detail", _pack_url("pack-detail", "pack_a_released"), SIGNED_IN_PAGE, note="released"),
+    Case("reporting:pack-values", _pack_url("pack-values", "pack_a"), EDIT_PACK_A_PAGE),
+    Case(
+        "reporting:pack-values",
+        _pack_url("pack-values", "pack_a"),
+        EDIT_PACK_A_POST,
+        method="post",
+        data=_version("pack_a"),
+    ),
+    Case("reporting:pack-upload", _pack_url("pack-upload", "pack_a"), EDIT_PACK_A_PAGE),
+    Case("reporting:pack-template", _pack_url("pack-template", "pack_a", "csv"), PRIVATE_A_PAGE),
+    Case("reporting:pack-narrative", _pack_url("pack-narrative", "pack_a"), EDIT_PACK_A_PAGE),
+    Case("reporting:pack-risk-add", _pack_url("pack-risk-add", "pack_a"), EDIT_PACK_A_PAGE),
+    Case(
+        "reporting:pack-submit",
+        _pack_url("pack-submit", "pack_a"),
+        row(302, 403, 403, 403, 302, 404, 404, 403),
+        method="post",
+        data=_version("pack_a"),
+    ),
+    Case(
+        "reporting:pack-return",
+        _pack_url("pack-return", "pack_a_submitted"),
+        CURATE_PACK_A,
+        method="post",
+        data=_version("pack_a_submitted", comment="Check the stroke figures."),
+    ),
+    Case(
+        "reporting:pack-validate",
+        _pack_url("pack-validate", "pack_a_submitted"),
+        CURATE_PACK_A,
+        method="post",
+        data=_version("pack_a_submitted"),
+    ),
+    Case(
+        "reporting:pack-release",
+        _pack_url("pack-release", "pack_a_validated"),
+        CURATE_PACK_A,
+        method="post",
+        data=_version("pack_a_validated"),
+    ),
+    Case(
+        "reporting:pack-correct",
+        _pack_url("pack-correct", "pack_a_released"),
+        # A released pack is seen by everyone signed in; only NHS P&I corrects it.
+        row(302, 403, 403, 302, 403, 403, 403, 403),
+        method="post",
+        data=_version("pack_a_released", reason="The stroke figure was April's."),
+    ),
+    Case(
+        "reporting:upload-progress",
+        lambda w, o: reverse("reporting:upload-progress", args=[o["upload_of_submitter_a"].pk]),
+        row(302, 404, 404, 404, 200, 404, 404, 404),
+        note="only the uploader",
+    ),
+    Case(
+        "reporting:bulk-upload",
+        lambda w, o: reverse("reporting:bulk-upload"),
+        row(302, 403, 403, 200, 200, 200, 403, 403),
+    ),
+]
+
+
+def _api_pack(name, key):
+    return lambda w, o: reverse(f"api:reporting-{name}", args=[o[key].pk])
+
+
+CURATE_PACK_A_API = row(401, 403, 403, 200, 403, 404, 404, 403)
+MATRIX += [
+    Case("api:reporting-measure-list", lambda w, o: reverse("api:reporting-measure-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:reporting-measure-detail",
+        lambda w, o: reverse("api:reporting-measure-detail", args=["UEC-ED4H"]),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:reporting-trajectory-list",
+        lambda w, o: reverse("api:reporting-trajectory-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:reporting-trajectory-list",
+        lambda w, o: reverse("api:reporting-trajectory-list"),
+        # NHS P&I analysts (and administrators) curate trajectories.
+        row(401, 403, 403, 200, 403, 403, 403, 200),
+        method="post",
+        data=lambda w, o, p: [{"organisation": "ORGA", "measure": "UEC-ED4H", "period": "2026-05", "value": 72}],
+        api=True,
+    ),
+    Case("api:reporting-pack-list", lambda w, o: reverse("api:reporting-pack-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:reporting-pack-list",
+        lambda w, o: reverse("api:reporting-pack-list"),
+        row(401, 403, 403, 201, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "period": "2026-10"},
+        api=True,
+    ),
+    Case("api:reporting-pack-detail", _api_pack("pack-detail", "pack_a"), PRIVATE_A_API, api=True),
+    Case(
+        "api:reporting-pack-detail",
+        _api_pack("pack-detail", "pack_a_released"),
+        SIGNED_IN_API,
+        api=True,
+        note="released",
+    ),
+    Case("api:reporting-pack-values", _api_pack("pack-values", "pack_a"), PRIVATE_A_API, api=True),
+    Case(
+        "api:reporting-pack-values",
+        _api_pack("pack-values", "pack_a"),
+        row(401, 403, 403, 200, 200, 404, 404, 403),
+        method="post",
+        data=_version("pack_a", values=[{"measure": "UEC-ED4H", "value": "70"}]),
+        api=True,
+    ),
+    Case(
+        "api:reporting-pack-submit",
+        _api_pack("pack-submit", "pack_a"),
+        row(401, 403, 403, 403, 200, 404, 404, 403),
+        method="post",
+        data=_version("pack_a"),
+        api=True,
+    ),
+    Case(
+        "api:reporting-pack-return",
+        _api_pack("pack-return", "pack_a_submitted"),
+        CURATE_PACK_A_API,
+        method="post",
+        data=_version("pack_a_submitted", comment="Check the stroke figures."),
+        api=True,
+    ),
+    Case(
+        "api:reporting-pack-validate",
+        _api_pack("pack-validate", "pack_a_submitted"),
+        CURATE_PACK_A_API,
+        method="post",
+        data=_version("pack_a_submitted"),
+        api=True,
+    ),
+    Case(
+        "api:reporting-pack-release",
+        _api_pack("pack-release", "pack_a_validated"),
+        CURATE_PACK_A_API,
+        method="post",
+        data=_version("pack_a_validated"),
+        api=True,
+    ),
+    Case(
+        "api:reporting-pack-correct",
+        _api_pack("pack-correct", "pack_a_released"),
+        # A released pack is seen by everyone signed in; only NHS P&I corrects it.
+        row(401, 403, 403, 201, 403, 403, 403, 403),
+        method="post",
+        data=_version("pack_a_released", reason="The stroke figure was April's."),
+        api=True,
+    ),
+    Case(
+        "api:reporting-daily-value-list",
+        lambda w, o: reverse("api:reporting-daily-value-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:reporting-daily-value-list",
+        lambda w, o: reverse("api:reporting-daily-value-list"),
+        # The organisation's submitters for their own organisation; NHS P&I for any.
+        row(401, 403, 403, 200, 200, 403, 403, 403),
+        method="post",
+        data=lambda w, o, p: [{"organisation": "ORGA", "measure": "UEC-ED4H-D", "day": "2026-05-01", "value": 68}],
+        api=True,
+    ),
+    Case(
+        "api:reporting-spc-list",
+        lambda w, o: reverse("api:reporting-spc-list") + "?measure=UEC-ED4H&organisation=ORGA",
+        SIGNED_IN_API,
+        api=True,
+        note="released numbers only",
+    ),
+    Case(
+        "api:reporting-suggested-level-list",
+        lambda w, o: reverse("api:reporting-suggested-level-list") + "?organisation=ORGA",
+        # Advice to those who decide: WG and NHS P&I.
+        row(401, 200, 200, 200, 403, 403, 403, 403),
+        api=True,
+    ),
+]
+
+
+MATRIX += [
+    Case("reporting:measure-list", lambda w, o: reverse("reporting:measure-list"), SIGNED_IN_PAGE),
+    Case(
+        "reporting:measure-detail", lambda w, o: reverse("reporting:measure-detail", args=["UEC-ED4H"]), SIGNED_IN_PAGE
+    ),
+    Case(
+        "reporting:measure-detail",
+        lambda w, o: reverse("reporting:measure-detail", args=["UEC-ED4H"]) + "?organisation=ORGA",
+        SIGNED_IN_PAGE,
+        note="released numbers only",
+    ),
+    Case("reporting:dashboard", lambda w, o: reverse("reporting:dashboard"), SIGNED_IN_PAGE),
+    Case("reporting:system-dashboard", lambda w, o: reverse("reporting:system-dashboard"), SIGNED_IN_PAGE),
+]
+
+
 EXEMPT_NAMESPACES = {"admin"}
 REPRESENTATIVES = {"admin:index"}
 
@@ -1006,6 +1246,7 @@ def objects(world, frameworks):
     meetings = _meetings(world)
     return {
         **meetings,
+        **_packs(world),
         "attachment_a": a,
         "attachment_b": b,
         "notification_of_submitter_a": NotificationFactory(recipient=world.personas["submitter_a"]),
@@ -1040,6 +1281,46 @@ def objects(world, frameworks):
             dated=day,
             summary="s",
             rag="red",
+        ),
+    }
+
+
+def _packs(world):
+    """Organisation A's packs at each stage (May a complete draft, June submitted, July
+    validated, August released), and an upload by A's submitter."""
+    from reporting import reference, selectors
+    from reporting import services as pack_services
+    from reporting.models import UploadJob
+
+    reference.seed()
+    submitter, analyst = world.personas["submitter_a"], world.personas["analyst"]
+    sample = {"percent": "80", "yes_no": "1", "gbp_millions": "-1.5"}
+
+    def complete(month):
+        from datetime import date
+
+        pack = pack_services.pack_create(actor=submitter, organisation=world.org_a, period=date(2026, month, 1))
+        values = {m.code: sample.get(m.unit, "10") for m in selectors.pack_measures(pack.organisation, pack.period)}
+        return pack_services.pack_values_set(actor=submitter, pack=pack, expected_version=pack.version, values=values)
+
+    def submitted(month):
+        pack = complete(month)
+        return pack_services.pack_submit(actor=submitter, pack=pack, expected_version=pack.version)
+
+    def validated(month):
+        pack = submitted(month)
+        return pack_services.pack_validate(actor=analyst, pack=pack, expected_version=pack.version)
+
+    released = validated(8)
+    released = pack_services.pack_release(actor=analyst, pack=released, expected_version=released.version)
+    pack_a = complete(5)
+    return {
+        "pack_a": pack_a,
+        "pack_a_submitted": submitted(6),
+        "pack_a_validated": validated(7),
+        "pack_a_released": released,
+        "upload_of_submitter_a": UploadJob.objects.create(
+            kind=UploadJob.Kind.PACK, pack=pack_a, file_name="may.csv", content=b"measure,value\n", created_by=submitter
         ),
     }
 

@@ -128,6 +128,9 @@ ACTIONS = [
     "reporting.pack.curate",
     "reporting.catalogue.manage",
     "reporting.analytics.run",
+    "reporting.values.upload",
+    "reporting.suggestions.view",
+    "reporting.daily.submit",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
@@ -140,15 +143,16 @@ EXPECTED = {
     # admin; escalation: view draft recommend decide notify, case open close, criteria manage evidence,
     # concern raise triage, request send answer, support plans, intelligence add share, tripartite;
     # meetings: view manage, paper upload, action update, committee manage;
-    # reporting: pack view edit submit curate, catalogue manage, analytics run
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y],  # noqa: E501
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y],  # noqa: E501
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y],  # noqa: E501
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N],  # noqa: E501
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N],  # noqa: E501
+    # reporting: pack view edit submit curate, catalogue manage, analytics run, values upload,
+    # suggestions view, daily submit
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N],  # noqa: E501
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N],  # noqa: E501
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y, Y, Y, Y],  # noqa: E501
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N, Y, N, Y],  # noqa: E501
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N],  # noqa: E501
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N, N, N, N],  # noqa: E501
 }
 # fmt: on
 

@@ -1,0 +1,122 @@
+"""Forms for the pack pages. Each write form carries the version the user was shown
+(``VersionedForm``): the service refuses a stale one as a conflict."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from oversight.forms import VersionedForm
+
+from .choices import Pillar
+
+SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+class PackOpenForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=_("Choose…"))
+    period = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput,
+        help_text=_("For example, 2026-10 for October 2026."),
+        error_messages={"invalid": _("Enter the month as year and month, like 2026-10.")},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class PackValuesForm(VersionedForm):
+    """One value and, where there is none, the reason, for each measure of the pack."""
+
+    def __init__(self, *args, measures, values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        for measure in measures:
+            current = values.get(measure.pk)
+            self.fields[f"value_{measure.code}"] = forms.CharField(
+                label=measure.display_name,
+                required=False,
+                max_length=40,
+                initial="" if current is None or current.value is None else current.value.normalize(),
+                help_text=measure.get_unit_display(),
+            )
+            self.fields[f"reason_{measure.code}"] = forms.CharField(
+                label=_("Why there is no value"),
+                required=False,
+                max_length=300,
+                initial="" if current is None else current.not_available_reason,
+            )
+
+    def rows(self):
+        """(measure, value field, reason field) for the template, in catalogue order."""
+        return [(m, self[f"value_{m.code}"], self[f"reason_{m.code}"]) for m in self.measures]
+
+    def entered(self) -> tuple[dict, dict]:
+        """The measures the user gave a value or a reason for: {code: text} and {code: reason}.
+        Rows left wholly empty are not sent, so a pack can be filled in over several visits."""
+        values, reasons = {}, {}
+        for measure in self.measures:
+            value = self.cleaned_data.get(f"value_{measure.code}", "").strip()
+            reason = self.cleaned_data.get(f"reason_{measure.code}", "").strip()
+            if value or reason:
+                values[measure.code] = value or None
+                reasons[measure.code] = reason
+        return values, reasons
+
+
+class NarrativeForm(VersionedForm):
+    pillar = forms.ChoiceField(label=_("Pillar"), choices=Pillar.choices, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Narrative"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RiskForm(VersionedForm):
+    pillar = forms.ChoiceField(label=_("Pillar"), choices=[("", _("Not one pillar")), *Pillar.choices], required=False)
+    description = forms.CharField(label=_("Risk"), widget=forms.Textarea(attrs={"rows": 3}))
+    mitigation = forms.CharField(label=_("Mitigation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood (1 rare – 5 almost certain)"), choices=SCALE, coerce=int, widget=forms.RadioSelect
+    )
+    consequence = forms.TypedChoiceField(
+        label=_("Consequence (1 negligible – 5 catastrophic)"), choices=SCALE, coerce=int, widget=forms.RadioSelect
+    )
+
+
+class ConfirmForm(VersionedForm):
+    """Submit, validate or release: nothing to fill in but the version."""
+
+
+class ReturnForm(VersionedForm):
+    comment = forms.CharField(
+        label=_("What the organisation needs to change"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The organisation's submitters see this with the returned pack."),
+    )
+
+
+class CorrectForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why the released pack needs correcting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the new version. The released version stays readable."),
+    )
+
+
+class PackUploadForm(VersionedForm):
+    file = forms.FileField(label=_("Filled-in template (CSV or Excel)"))
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File of values (CSV or Excel)"),
+        help_text=_("Columns: organisation, period (YYYY-MM), measure, value, reason."),
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import measures, packs
+
+app_name = "reporting"
+
+urlpatterns = [
+    # Performance packs: list, entry, submission and validation.
+    path("packs/", packs.PackListView.as_view(), name="pack-list"),
+    path("packs/new/", packs.pack_create, name="pack-create"),
+    path("packs/<int:pk>/", packs.pack_detail, name="pack-detail"),
+    path("packs/<int:pk>/values/", packs.pack_values, name="pack-values"),
+    path("packs/<int:pk>/upload/", packs.pack_upload, name="pack-upload"),
+    path("packs/<int:pk>/template.<str:fmt>", packs.pack_template, name="pack-template"),
+    path("packs/<int:pk>/narrative/", packs.pack_narrative, name="pack-narrative"),
+    path("packs/<int:pk>/risks/", packs.pack_risk_add, name="pack-risk-add"),
+    path("packs/<int:pk>/submit/", packs.pack_submit, name="pack-submit"),
+    path("packs/<int:pk>/return/", packs.pack_return, name="pack-return"),
+    path("packs/<int:pk>/validate/", packs.pack_validate, name="pack-validate"),
+    path("packs/<int:pk>/release/", packs.pack_release, name="pack-release"),
+    path("packs/<int:pk>/correct/", packs.pack_correct, name="pack-correct"),
+    path("uploads/new/", packs.bulk_upload, name="bulk-upload"),
+    path("uploads/<uuid:pk>/", packs.upload_progress, name="upload-progress"),
+    # Measures, charts and dashboards.
+    path("measures/", measures.MeasureListView.as_view(), name="measure-list"),
+    path("measures/<str:code>/", measures.measure_detail, name="measure-detail"),
+    path("dashboard/", measures.pillar_dashboard, name="dashboard"),
+    path("system/", measures.system_dashboard, name="system-dashboard"),
+]

@@ -1,0 +1,521 @@
+"""The pack pages: the list, opening a pack, entering values by form or by upload, the
+narrative and risks, and the submission and validation screens.
+
+Every write goes through ``reporting.services`` (or ``reporting.uploads``), which check the
+access policy and the pack's rules; these views only show the forms and the refusals.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from organisations.models import Organisation
+from organisations.rules import LEVEL_HOLDING_KINDS
+from oversight import access
+from oversight.errors import OversightError, PermissionRefused
+from oversight.exports import Column
+from oversight.forms import add_domain_error
+from oversight.views import OversightListView
+from oversight.views import run_posted_form as _act
+
+from .. import imports, rules, selectors, services, spc, uploads
+from ..choices import PackStatus, Pillar
+from ..forms import (
+    BulkUploadForm,
+    ConfirmForm,
+    CorrectForm,
+    NarrativeForm,
+    PackOpenForm,
+    PackUploadForm,
+    PackValuesForm,
+    ReturnForm,
+    RiskForm,
+)
+from ..models import Pack, Trajectory, UploadJob
+
+EDITABLE = (PackStatus.DRAFT, PackStatus.RETURNED)
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+
+class PackFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Organisation"),
+        queryset=Organisation.objects.filter(kind__in=LEVEL_HOLDING_KINDS).order_by("name"),
+        to_field_name="code",
+        empty_label=gettext_lazy("Any organisation"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=PackStatus.choices, empty_label=gettext_lazy("Any status")
+    )
+    period_from = django_filters.DateFilter(
+        label=gettext_lazy("From month (YYYY-MM-DD)"), field_name="period", lookup_expr="gte"
+    )
+    period_to = django_filters.DateFilter(
+        label=gettext_lazy("To month (YYYY-MM-DD)"), field_name="period", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Pack
+        fields = ["organisation", "status", "period_from", "period_to"]
+
+
+class PackListView(OversightListView):
+    """Every pack the user may see: their own organisation's at every stage, everyone's
+    released ones."""
+
+    filterset_class = PackFilter
+    template_name = "reporting/pack_list.html"
+    export_filename = "performance-packs"
+    export_columns = [
+        Column(gettext_lazy("Organisation"), "organisation.code"),
+        Column(gettext_lazy("Month"), lambda p: f"{p.period:%Y-%m}"),
+        Column(gettext_lazy("Version"), "revision"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Due on"), "due_on"),
+        Column(gettext_lazy("Late"), lambda p: _("Yes") if p.is_late() else _("No")),
+        Column(gettext_lazy("Submitted"), "submitted_at"),
+        Column(gettext_lazy("Released"), "released_at"),
+    ]
+
+    def get_queryset(self):
+        return selectors.pack_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_open"] = bool(_openable(self.request.user))
+        context["can_upload"] = access.can(self.request.user, "reporting.values.upload")
+        context["today"] = timezone.localdate()
+        return context
+
+
+def _openable(user) -> list[Organisation]:
+    """The organisations whose packs the user may open and fill in."""
+    return [
+        organisation
+        for organisation in Organisation.objects.filter(kind__in=LEVEL_HOLDING_KINDS, active=True).order_by("name")
+        if access.can(user, "reporting.pack.edit", Pack(organisation=organisation))
+    ]
+
+
+@login_required
+def pack_create(request):
+    """Open (or go to) an organisation's pack for a month."""
+    organisations = _openable(request.user)
+    if not organisations:
+        raise PermissionRefused("Only an organisation's submitters and NHS P&I analysts open packs.")
+    queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name")
+    initial = {"period": timezone.localdate().replace(day=1)}
+    if len(organisations) == 1:
+        initial["organisation"] = organisations[0]
+    form = PackOpenForm(request.POST or None, organisations=queryset, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = services.pack_create(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                period=form.cleaned_data["period"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("reporting:pack-detail", pk=pack.pk)
+    return render(request, "reporting/pack_create.html", {"form": form})
+
+
+# --- One pack ---------------------------------------------------------------------------------
+
+
+def _pack(request, pk) -> Pack:
+    return selectors.pack_detail(request.user, pk)
+
+
+def _value_rows(pack: Pack):
+    """Per pillar, each measure of the pack with its value and its status against the target
+    and the agreed trajectory."""
+    measures = selectors.pack_measures(pack.organisation, pack.period)
+    values = {v.measure_id: v for v in pack.values.all()}
+    trajectories = {
+        t.measure_id: t for t in Trajectory.objects.filter(organisation_id=pack.organisation_id, period=pack.period)
+    }
+    spc_results = _spc_results(pack)
+    groups: dict[str, list] = {}
+    for measure in measures:
+        value = values.get(measure.pk)
+        trajectory = trajectories.get(measure.pk)
+        status = None
+        if value is not None and value.value is not None:
+            found = spc.value_status(
+                float(value.value),
+                target=float(measure.national_target) if measure.national_target is not None else None,
+                direction=measure.spc_direction,
+                trajectory=float(trajectory.value) if trajectory else None,
+                tolerance=float(trajectory.tolerance) if trajectory and trajectory.tolerance is not None else None,
+            )
+            status = found if isinstance(found, spc.ValueStatus) else None
+        groups.setdefault(measure.pillar, []).append(
+            {
+                "measure": measure,
+                "value": value,
+                "trajectory": trajectory,
+                "status": status,
+                "spc": spc_results.get(measure.pk),
+            }
+        )
+    return [(Pillar(pillar).label, pillar, rows) for pillar, rows in groups.items()]
+
+
+def _spc_results(pack: Pack) -> dict:
+    """SPC for each measure up to this pack's month, when the measure pages' selector is here."""
+    try:
+        from ..page_selectors import pack_spc
+    except ImportError:
+        return {}
+    return pack_spc(pack)
+
+
+def _forms(request, pack: Pack) -> dict:
+    """The actions this user may take on the pack now, each as an empty form."""
+    user, initial = request.user, {"version": pack.version}
+    forms = {}
+    if pack.status in EDITABLE and access.can(user, "reporting.pack.submit", pack):
+        forms["submit"] = ConfirmForm(initial=initial)
+    if access.can(user, "reporting.pack.curate", pack):
+        if pack.status == PackStatus.SUBMITTED:
+            forms["validate"] = ConfirmForm(initial=initial)
+            forms["return"] = ReturnForm(initial=initial)
+        elif pack.status == PackStatus.VALIDATED:
+            forms["release"] = ConfirmForm(initial=initial)
+            forms["return"] = ReturnForm(initial=initial)
+        elif pack.status == PackStatus.RELEASED and pack.is_current:
+            forms["correct"] = CorrectForm(initial=initial)
+    return forms
+
+
+def pack_detail(request, pk, failed=None):
+    """The pack: where it stands, its values with status and SPC icons, narrative, risks, deep
+    dives, versions and history, and what the user may do next."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    pack = _pack(request, pk)
+    forms = _forms(request, pack)
+    forms.update(failed or {})
+    editable = pack.status in EDITABLE and access.can(request.user, "reporting.pack.edit", pack)
+    groups = _value_rows(pack)
+    filled = sum(1 for _label, _pillar, rows in groups for row in rows if row["value"] is not None)
+    context = {
+        "pack": pack,
+        "groups": groups,
+        "measure_count": sum(len(rows) for _label, _pillar, rows in groups),
+        "filled": filled,
+        "late": pack.is_late(),
+        "editable": editable,
+        "forms": forms,
+        "has_errors": any(form.is_bound and form.errors for form in forms.values()),
+        "narratives": {n.pillar: n for n in pack.narratives.all()},
+        "pillars": Pillar.choices,
+        "versions": selectors.pack_versions(request.user, pack),
+        "uploads": access.restrict_uploads(UploadJob.objects.filter(pack=pack), request.user).defer("content")[:5],
+        "history": pack.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "reporting/pack_detail.html", context, status=409 if _conflict(forms) else 200)
+
+
+def _conflict(forms) -> bool:
+    return any(
+        getattr(error, "code", "") == "conflict"
+        for form in forms.values()
+        if form.is_bound
+        for error in form.non_field_errors().as_data()
+    )
+
+
+def _editable_pack(request, pk) -> Pack:
+    pack = _pack(request, pk)
+    access.require(request.user, "reporting.pack.edit", pack)
+    return pack
+
+
+@login_required
+def pack_values(request, pk):
+    """The web form: a value, or the reason there is none, for each measure of the pack."""
+    pack = _editable_pack(request, pk)
+    if pack.status not in EDITABLE:
+        messages.error(request, rules.pack_editable_refusal(status=pack.status).message)
+        return redirect(pack)
+    measures = selectors.pack_measures(pack.organisation, pack.period)
+    values = {v.measure_id: v for v in pack.values.all()}
+    form = PackValuesForm(request.POST or None, measures=measures, values=values, initial={"version": pack.version})
+    if request.method == "POST" and form.is_valid():
+        entered, reasons = form.entered()
+        try:
+            services.pack_values_set(
+                actor=request.user,
+                pack=pack,
+                expected_version=form.cleaned_data["version"],
+                values=entered,
+                reasons=reasons,
+            )
+        except services.ValuesRefused as error:
+            _errors_to_fields(form, error.errors)
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The values are saved."))
+            return redirect(pack)
+    status = 409 if _conflict({"values": form}) else 200
+    return render(request, "reporting/pack_values.html", {"pack": pack, "form": form}, status=status)
+
+
+def _errors_to_fields(form: PackValuesForm, errors: list[str]) -> None:
+    """Each refused value's message beside its measure's field (the message starts with the code)."""
+    for message in errors:
+        code, _sep, text = message.partition(": ")
+        field = f"value_{code}"
+        if field in form.fields:
+            form.add_error(field, text)
+        else:
+            form.add_error(None, message)
+
+
+@login_required
+def pack_template(request, pk, fmt):
+    """The pack's template to fill in: one row per measure, as CSV or Excel."""
+    pack = _pack(request, pk)
+    name = f"pack-{pack.organisation.code}-{pack.period:%Y-%m}"
+    if fmt == "csv":
+        response = HttpResponse(imports.template_csv(pack.organisation, pack.period), content_type="text/csv")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(pack.organisation, pack.period),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("Templates come as CSV or Excel (.xlsx).")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def pack_upload(request, pk):
+    """Upload the filled-in template: stored in the background, all or nothing."""
+    pack = _editable_pack(request, pk)
+    form = PackUploadForm(request.POST or None, request.FILES or None, initial={"version": pack.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = uploads.upload_start(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                pack=pack,
+                expected_version=form.cleaned_data["version"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("reporting:upload-progress", pk=job.pk)
+    return render(request, "reporting/pack_upload.html", {"pack": pack, "form": form})
+
+
+@login_required
+def bulk_upload(request):
+    """Upload values for many organisations and months in one file (an historical load, or a
+    group of packs): stored in the background, all or nothing."""
+    access.require(request.user, "reporting.values.upload")
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = uploads.upload_start(actor=request.user, upload=form.cleaned_data["file"])
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("reporting:upload-progress", pk=job.pk)
+    return render(request, "reporting/bulk_upload.html", {"form": form})
+
+
+@login_required
+def upload_progress(request, pk):
+    """How far an upload has got. The page asks again every second until it has finished."""
+    job = get_object_or_404(
+        access.restrict_uploads(UploadJob.objects.select_related("pack__organisation"), request.user).defer("content"),
+        pk=pk,
+    )
+    template = "reporting/_upload_status.html" if request.headers.get("HX-Request") else "reporting/upload.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def pack_narrative(request, pk):
+    """The narrative for each pillar."""
+    pack = _editable_pack(request, pk)
+    narratives = {n.pillar: n for n in pack.narratives.all()}
+    posted = request.POST.get("pillar") if request.method == "POST" else None
+    forms = []
+    for pillar, label in Pillar.choices:
+        if pillar == posted:
+            form = NarrativeForm(request.POST, prefix=pillar)
+        else:
+            existing = narratives.get(pillar)
+            form = NarrativeForm(
+                prefix=pillar,
+                initial={"pillar": pillar, "text": existing.text if existing else "", "version": pack.version},
+            )
+        forms.append((pillar, label, form))
+    if posted:
+        form = next((f for p, _l, f in forms if p == posted), None)
+        if form is None:
+            raise Http404("No such pillar.")
+        if form.is_valid():
+            try:
+                services.pack_narrative_set(
+                    actor=request.user,
+                    pack=pack,
+                    expected_version=form.cleaned_data["version"],
+                    pillar=posted,
+                    text=form.cleaned_data["text"],
+                )
+            except OversightError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("The %(pillar)s narrative is saved.") % {"pillar": Pillar(posted).label})
+                return redirect(reverse("reporting:pack-narrative", args=[pack.pk]))
+    return render(request, "reporting/pack_narrative.html", {"pack": pack, "forms": forms})
+
+
+@login_required
+def pack_risk_add(request, pk):
+    pack = _editable_pack(request, pk)
+    form = RiskForm(request.POST or None, initial={"version": pack.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_risk_add(
+                actor=request.user,
+                pack=pack,
+                expected_version=form.cleaned_data["version"],
+                description=form.cleaned_data["description"],
+                mitigation=form.cleaned_data["mitigation"],
+                likelihood=form.cleaned_data["likelihood"],
+                consequence=form.cleaned_data["consequence"],
+                pillar=form.cleaned_data["pillar"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The risk is added."))
+            return redirect(pack)
+    return render(request, "reporting/pack_risk.html", {"pack": pack, "form": form})
+
+
+# --- Submission and validation ----------------------------------------------------------------
+
+
+def _move(request, pk, *, name, form_class, permission, service, success, **extra):
+    pack = _pack(request, pk)
+    form = form_class(request.POST)
+
+    def action(data):
+        kwargs = {key: data[field] for key, field in extra.items()}
+        try:
+            service(actor=request.user, pack=pack, expected_version=data["version"], **kwargs)
+        except services.ValuesRefused as error:
+            raise OversightError("\n".join([str(error).split("\n")[0], *error.errors]), code=error.code) from error
+
+    return _act(
+        request,
+        pack,
+        name=name,
+        form=form,
+        permission=permission,
+        action=action,
+        success=success,
+        detail=pack_detail,
+    )
+
+
+@login_required
+@require_POST
+def pack_submit(request, pk):
+    return _move(
+        request,
+        pk,
+        name="submit",
+        form_class=ConfirmForm,
+        permission="reporting.pack.submit",
+        service=services.pack_submit,
+        success=_("The pack is submitted to NHS Performance and Improvement."),
+    )
+
+
+@login_required
+@require_POST
+def pack_return(request, pk):
+    return _move(
+        request,
+        pk,
+        name="return",
+        form_class=ReturnForm,
+        permission="reporting.pack.curate",
+        service=services.pack_return,
+        success=_("The pack is returned to the organisation with your comments."),
+        comment="comment",
+    )
+
+
+@login_required
+@require_POST
+def pack_validate(request, pk):
+    return _move(
+        request,
+        pk,
+        name="validate",
+        form_class=ConfirmForm,
+        permission="reporting.pack.curate",
+        service=services.pack_validate,
+        success=_("The pack is validated. Release it when it is ready for everyone."),
+    )
+
+
+@login_required
+@require_POST
+def pack_release(request, pk):
+    return _move(
+        request,
+        pk,
+        name="release",
+        form_class=ConfirmForm,
+        permission="reporting.pack.curate",
+        service=services.pack_release,
+        success=_("The pack is released: its numbers are now the ones everyone uses."),
+    )
+
+
+@login_required
+@require_POST
+def pack_correct(request, pk):
+    """Start a correction: a new draft version; the released one stays readable."""
+    pack = _pack(request, pk)
+    access.require(request.user, "reporting.pack.curate", pack)
+    form = CorrectForm(request.POST)
+    if form.is_valid():
+        try:
+            correction = services.pack_correct(
+                actor=request.user,
+                pack=pack,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("A new version is open for the correction."))
+            return redirect(correction)
+    return pack_detail(request, pack.pk, failed={"correct": form})
