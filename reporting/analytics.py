@@ -134,7 +134,7 @@ def early_warnings(*, today: date, missed_months: int = TRAJECTORY_MISSED_MONTHS
                     ),
                     today=today,
                 )
-            missed_since = _trajectory_missed_since(series, trajectories.get(organisation_id, {}), missed_months)
+            missed_since = trajectory_missed_since(series, trajectories.get(organisation_id, {}), missed_months)
             if missed_since is not None:
                 _raise(
                     report,
@@ -143,8 +143,8 @@ def early_warnings(*, today: date, missed_months: int = TRAJECTORY_MISSED_MONTHS
                     key=f"trajectory:{organisation.code}:{measure.code}:{missed_since:%Y-%m}:missed",
                     title=f"{measure.name[:120]}: trajectory missed {missed_months} months running",
                     description=(
-                        f"The agreed trajectory for {measure.name} has been missed in each of the last "
-                        f"{missed_months} released months, since {missed_since:%B %Y}."
+                        f"The agreed trajectory for {measure.name} has been missed in every released month "
+                        f"since {missed_since:%B %Y}, {missed_months} or more months running."
                         + _chart_link(measure, organisation)
                     ),
                     today=today,
@@ -159,26 +159,41 @@ def _trajectories(measure: Measure) -> dict[int, dict[date, Trajectory]]:
     return found
 
 
-def _trajectory_missed_since(series: Series, trajectories: dict, months: int) -> date | None:
-    """The first of the last ``months`` released months, when each missed its trajectory
-    (beyond its tolerance, in the measure's bad direction); otherwise None."""
+def _missed(value: float, trajectory: Trajectory | None, direction) -> bool:
+    if trajectory is None:
+        return False
+    status = spc.value_status(
+        value,
+        target=None,
+        direction=direction,
+        trajectory=float(trajectory.value),
+        tolerance=float(trajectory.tolerance or 0),
+    )
+    return getattr(status, "trajectory", None) == spc.Status.MISSED
+
+
+def _month_before(day: date) -> date:
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+
+
+def trajectory_missed_since(series: Series, trajectories: dict, months: int) -> date | None:
+    """When the latest ``months`` released months running each missed their trajectory
+    (beyond its tolerance, in the measure's bad direction): the month the unbroken run of
+    misses began, so that a miss that goes on is one episode (one concern), not a new one each
+    month. Otherwise None. A month with no released value, or no trajectory, breaks the run."""
     if months < 1 or len(series.values) < months:
         return None
     direction = SPC_DIRECTION[series.measure.direction]
-    for period, value in zip(series.periods[-months:], series.values[-months:], strict=True):
-        trajectory = trajectories.get(period)
-        if trajectory is None:
-            return None
-        status = spc.value_status(
-            value,
-            target=None,
-            direction=direction,
-            trajectory=float(trajectory.value),
-            tolerance=float(trajectory.tolerance or 0),
-        )
-        if getattr(status, "trajectory", None) != spc.Status.MISSED:
-            return None
-    return series.periods[-months]
+    start = len(series.values)
+    while start > 0:
+        index = start - 1
+        contiguous = start == len(series.values) or series.periods[index] == _month_before(series.periods[start])
+        if not contiguous or not _missed(series.values[index], trajectories.get(series.periods[index]), direction):
+            break
+        start = index
+    if len(series.values) - start < months:
+        return None
+    return series.periods[start]
 
 
 def _raise(report, *, organisation, domain, key, title, description, today) -> None:

@@ -470,7 +470,7 @@ def _trajectory_as_designed(plan: SeriesPlan, values: list[float], kind: str) ->
         organisation_id=0, measure=plan.measure, periods=tuple(plan.periods), values=tuple(values)
     )
     agreed = {p: SimpleNamespace(value=v, tolerance=t) for p, v, t in plan.trajectory}
-    missed_since = analytics._trajectory_missed_since(series, agreed, analytics.TRAJECTORY_MISSED_MONTHS)
+    missed_since = analytics.trajectory_missed_since(series, agreed, analytics.TRAJECTORY_MISSED_MONTHS)
     if kind == "missed":
         return missed_since == plan.periods[-analytics.TRAJECTORY_MISSED_MONTHS]
     return missed_since is None

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 
 from organisations.models import Organisation
 from organisations.rules import LEVEL_HOLDING_KINDS
-
 from oversight import access
 
 from . import analytics, rules, spc

@@ -34,6 +34,7 @@ from .choices import PackStatus, Pillar, ValueSource
 from .models import DeepDiveTopic, Measure, Pack, PackRisk, PackValue, PillarNarrative
 
 MAX_ERRORS_SHOWN = 20
+COMMENT_LENGTH = PackValue._meta.get_field("comment").max_length
 
 
 class ValuesRefused(OversightError):
@@ -48,6 +49,9 @@ class ValuesRefused(OversightError):
         if len(errors) > MAX_ERRORS_SHOWN:
             shown += f"\n…and {len(errors) - MAX_ERRORS_SHOWN} more."
         super().__init__(f"{lead}\n{shown}", code=self.code)
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "errors": list(self.errors)}
 
 
 def _create(obj, *, actor, reason: str):
@@ -254,6 +258,60 @@ def pack_values_set(
     if changed:
         _save(pack, actor=actor, reason=reason)
     return pack
+
+
+# --- A pack's values with their comments ------------------------------------------------------
+
+
+@transaction.atomic
+def pack_values_with_comments_set(
+    *,
+    actor,
+    pack: Pack,
+    expected_version: int | None,
+    values: Mapping[str, Decimal | None],
+    reasons: Mapping[str, str],
+    comments: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    source: str = ValueSource.API,
+) -> tuple[Pack, bool]:
+    """``pack_values_set`` (access, version, editable, every value checked, all or
+    nothing), then the comments beside those values, in the same transaction. Returns the pack
+    and whether anything changed; a change of comment alone is a new version of the pack too.
+    Sending the same values and comments again changes nothing and writes no history."""
+    version_before = expected_version
+    pack = pack_values_set(
+        actor=actor,
+        pack=pack,
+        expected_version=expected_version,
+        values=values,
+        reasons=reasons,
+        source=source,
+        labels=labels,
+    )
+    values_changed = pack.version != version_before
+    stored = {v.measure.code: v for v in PackValue.objects.filter(pack=pack).select_related("measure")}
+    now = timezone.now()
+    to_update = []
+    for code, comment in comments.items():
+        comment = (comment or "").strip()
+        current = stored.get(code)
+        if current is not None and current.comment != comment:
+            current.comment = comment
+            current.version += 1
+            current.updated_at = now
+            to_update.append(current)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            PackValue,
+            ["comment", "version", "updated_at"],
+            default_user=actor,
+            default_change_reason=change_reason("Comments on values (API)"),
+        )
+        if not values_changed:
+            save_new_version(pack, actor=actor, reason="Comments on values (API)")
+    return pack, values_changed or bool(to_update)
 
 
 # --- Narrative and risks ----------------------------------------------------------------------

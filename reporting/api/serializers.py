@@ -1,5 +1,5 @@
 """Serializers of the reporting API. Writes are validated by the services (``reporting.services``,
-``reporting.daily``, ``reporting.api.writes``), so the request serializers here only describe
+``reporting.daily``, ``reporting.trajectories``), so the request serializers here only describe
 and shape the body; the error report of a bulk write names each row, field and reason."""
 
 from django.utils.translation import gettext_lazy as _

@@ -2,7 +2,7 @@
 their values), daily system values, SPC results from released numbers, and suggested levels.
 
 Every write goes through a service (``reporting.services``, ``reporting.daily``,
-``reporting.api.writes``) under the access policy (``oversight.access``): a pack the caller
+``reporting.trajectories``) under the access policy (``oversight.access``): a pack the caller
 may not see is a 404, one they may see but not act on a 403, a stale ``version`` a 409, and a
 refused rule a 400 with the rule's code. Bulk writes are all or nothing; their refusal lists
 each problem as ``{"row", "field", "code", "message"}``, ``row`` counting from 0.
@@ -34,12 +34,11 @@ from organisations.models import Organisation
 from oversight import access
 from oversight.errors import ConflictError, OversightError
 
-from .. import analytics, daily, decision_support, rules, selectors, services, spc
+from .. import analytics, daily, decision_support, rules, selectors, services, spc, trajectories
 from ..choices import ValueSource
 from ..daily import RowError, RowsRefused
 from ..models import ChangePoint, DailyValue, Measure, Pack, PackValue, Trajectory
 from . import serializers as s
-from . import writes
 from .filters import DailyValueFilter, MeasureFilter, PackFilter, TrajectoryFilter
 
 ROWS_REFUSED = OpenApiResponse(s.RowsRefusedSerializer, description="Nothing stored: every problem, by row and field.")
@@ -97,7 +96,7 @@ class TrajectoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: s.BulkReportSerializer, 400: ROWS_REFUSED, 403: FORBIDDEN},
     )
     def create(self, request):
-        report = writes.trajectories_upsert(actor=request.user, rows=_rows(request.data))
+        report = trajectories.trajectories_upsert(actor=request.user, rows=_rows(request.data))
         return Response(s.BulkReportSerializer(report).data)
 
 
@@ -269,7 +268,7 @@ class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         rows = self._value_rows(pack)
         try:
             with transaction.atomic():
-                pack, changed = writes.pack_values_with_comments_set(
+                pack, changed = services.pack_values_with_comments_set(
                     actor=request.user,
                     pack=pack,
                     expected_version=version,
@@ -338,7 +337,7 @@ class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                         % {"code": code, "unit": measure.get_unit_display(), "given": data["unit"]},
                     )
                 )
-            for name, limit in (("not_available_reason", 300), ("comment", writes.COMMENT_LENGTH)):
+            for name, limit in (("not_available_reason", 300), ("comment", services.COMMENT_LENGTH)):
                 if len(data[name]) > limit:
                     errors.append(
                         RowError(index, name, "too_long", _("Keep it to %(max)d characters.") % {"max": limit})
@@ -405,8 +404,9 @@ def _would_change(pack: Pack, rows: list[dict]) -> bool:
 
 class DailyValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Daily system values (the daily variants of the urgent and emergency care measures),
-    shared with every signed-in user (``access.restrict_daily_values``). POST a list of rows to store them: the organisation's
-    submitters for their own organisation, NHS P&I analysts for any; all or nothing."""
+    shared with every signed-in user (``access.restrict_daily_values``). POST a list of rows
+    to store them: the organisation's submitters for their own organisation, NHS P&I analysts
+    for any; all or nothing."""
 
     serializer_class = s.DailyValueSerializer
     filterset_class = DailyValueFilter

@@ -1,11 +1,7 @@
-"""Writes the reporting API needs that ``reporting.services`` does not offer yet: the bulk
-upsert of trajectories, and a pack's values together with their comments.
-
-They follow the services' conventions (keyword-only, typed, one transaction, an explicit actor,
-the access policy first, history recording who and why) and take plain values, not requests,
-so they can move unchanged into ``reporting.services``, where they belong: they are here only
-because this part of the work could not change that module. Nothing here decides a rule:
-``reporting.rules`` and ``oversight.access`` do.
+"""Trajectories agreed in bulk: an organisation's agreed value for a measure in a month, with
+a tolerance. Stored all or nothing, naming each bad row, field and reason; rows that match what
+is stored change nothing and write no history. Used by the API; the rules are in
+``reporting.rules`` and who may write them in ``oversight.access``.
 """
 
 from __future__ import annotations
@@ -22,16 +18,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from organisations.models import Organisation
 from oversight import access
-from oversight.concurrency import change_reason, save_new_version
+from oversight.concurrency import change_reason
 from oversight.errors import ConflictError, OversightError
 
-from .. import rules, services
-from ..choices import Frequency, ValueSource
-from ..daily import MAX_ROWS, RowError, RowsRefused
-from ..models import Measure, Pack, PackValue, Trajectory
+from . import rules
+from .choices import Frequency
+from .daily import MAX_ROWS, RowError, RowsRefused
+from .models import Measure, Trajectory
 
 NOTE_LENGTH = Trajectory._meta.get_field("note").max_length
-COMMENT_LENGTH = PackValue._meta.get_field("comment").max_length
 
 
 # --- Trajectories -----------------------------------------------------------------------------
@@ -276,57 +271,3 @@ def trajectories_upsert(*, actor, rows: Iterable) -> UpsertReport:
         )
     report.created, report.updated = len(to_create), len(to_update)
     return report
-
-
-# --- A pack's values with their comments ------------------------------------------------------
-
-
-@transaction.atomic
-def pack_values_with_comments_set(
-    *,
-    actor,
-    pack: Pack,
-    expected_version: int | None,
-    values: Mapping[str, Decimal | None],
-    reasons: Mapping[str, str],
-    comments: Mapping[str, str],
-    labels: Mapping[str, str] | None = None,
-    source: str = ValueSource.API,
-) -> tuple[Pack, bool]:
-    """``services.pack_values_set`` (access, version, editable, every value checked, all or
-    nothing), then the comments beside those values, in the same transaction. Returns the pack
-    and whether anything changed; a change of comment alone is a new version of the pack too.
-    Sending the same values and comments again changes nothing and writes no history."""
-    version_before = expected_version
-    pack = services.pack_values_set(
-        actor=actor,
-        pack=pack,
-        expected_version=expected_version,
-        values=values,
-        reasons=reasons,
-        source=source,
-        labels=labels,
-    )
-    values_changed = pack.version != version_before
-    stored = {v.measure.code: v for v in PackValue.objects.filter(pack=pack).select_related("measure")}
-    now = timezone.now()
-    to_update = []
-    for code, comment in comments.items():
-        comment = (comment or "").strip()
-        current = stored.get(code)
-        if current is not None and current.comment != comment:
-            current.comment = comment
-            current.version += 1
-            current.updated_at = now
-            to_update.append(current)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            PackValue,
-            ["comment", "version", "updated_at"],
-            default_user=actor,
-            default_change_reason=change_reason("Comments on values (API)"),
-        )
-        if not values_changed:
-            save_new_version(pack, actor=actor, reason="Comments on values (API)")
-    return pack, values_changed or bool(to_update)
