@@ -115,12 +115,8 @@ def spc_chart(
             zorder=4,
         )
     if target is not None:
-        axes.axhline(
-            target,
-            color=TARGET_COLOUR,
-            linestyle="-.",
-            linewidth=1.5,
-            label=_("Target (%(value)s)") % {"value": display_value(target, series.measure.unit)},
+        _draw_target(
+            axes, target, label=_("Target (%(value)s)") % {"value": display_value(target, series.measure.unit)}
         )
     axes.grid(axis="y", color=charts.GRID, linewidth=0.5)
     if y_label:
@@ -130,6 +126,19 @@ def spc_chart(
     return charts.figure_svg(
         figure, title=title, description=description or spc_description(result, series, target=target)
     )
+
+
+def _draw_target(axes, target: float, *, label: str) -> None:
+    """The target as a line; or, when it lies so far from the values that drawing it would
+    flatten them (e.g. a target of zero 12-hour waits beside 1,500 a month), named in the
+    legend with where it lies, so the variation stays readable."""
+    low, high = axes.get_ylim()
+    span = high - low
+    if low - span <= target <= high + span:
+        axes.axhline(target, color=TARGET_COLOUR, linestyle="-.", linewidth=1.5, label=label)
+        return
+    where = _("below the chart") if target < low else _("above the chart")
+    axes.plot([], [], color=TARGET_COLOUR, linestyle="-.", linewidth=1.5, label=f"{label}: {where}")
 
 
 def _draw_limits(axes, result: spc.SpcResult, periods: Sequence[date]) -> None:
