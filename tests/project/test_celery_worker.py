@@ -108,3 +108,63 @@ def test_a_real_worker_records_a_notification_sent_through_the_broker(worker):
     assert notification.recipient_id == user.pk
     assert notification.subject == "Agenda due for the review"
     assert notification.emailed_at is not None
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_stores_an_uploaded_pack_and_the_progress_page_follows_it(worker, world, client):
+    """A pack's file goes through the broker to a worker, which stores it all or nothing and
+    records its progress; the uploader's progress page shows it stored."""
+    import csv
+    import io
+    from datetime import date
+
+    from django.urls import reverse
+
+    from reporting import imports, reference, selectors, services
+    from reporting.models import PackValue, UploadJob
+    from reporting.tasks import process_upload
+
+    reference.seed()
+    submitter = world.personas["submitter_a"]
+    pack = services.pack_create(actor=submitter, organisation=world.org_a, period=date(2026, 10, 1))
+    rows = list(csv.DictReader(io.StringIO(imports.template_csv(pack.organisation, pack.period))))
+    for row in rows:
+        row["value"] = "1"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    job = UploadJob.objects.create(
+        kind=UploadJob.Kind.PACK,
+        pack=pack,
+        expected_version=pack.version,
+        file_name="october.csv",
+        content=out.getvalue().encode(),
+        created_by=submitter,
+    )
+    client.force_login(submitter)
+    progress = reverse("reporting:upload-progress", args=[job.pk])
+    assert 'data-status="queued"' in client.get(progress).content.decode()
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with app.connection_for_write(BROKER) as conn:
+            process_upload.apply_async(args=[str(job.pk)], queue=worker, connection=conn)
+    finally:
+        app.conf.task_always_eager = eager
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the worker did not finish the upload within 90 seconds")
+    assert job.status == UploadJob.Status.STORED, job.errors or job.message
+    assert job.rows == len(selectors.pack_measures(world.org_a, pack.period))
+    assert PackValue.objects.filter(pack=pack).count() == job.rows
+    page = client.get(progress).content.decode()
+    assert 'data-status="stored"' in page and "hx-trigger" not in page
