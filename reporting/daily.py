@@ -12,22 +12,20 @@ organisation's submitters for their own organisation, NHS P&I analysts for any).
 of whose organisations the actor may send for is a ``PermissionRefused`` (403); a batch mixing
 permitted and refused organisations names the refused rows.
 
-Who sees daily values is the access policy's too: today ``DailyValue`` is organisation-scoped
-(``access_organisation_field``), so ``access.restrict`` shows an organisation's daily values to
-WG, NHS P&I, administrators and the organisation's own people.
+Who sees daily values is the access policy's too: they are shared with every signed-in user,
+as the system dashboard shows them (``access.restrict_daily_values``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisations.models import Organisation
@@ -38,43 +36,9 @@ from oversight.errors import ConflictError, OversightError, PermissionRefused
 from . import rules
 from .choices import Frequency, ValueSource
 from .models import DailyValue, Measure
+from .rows import MAX_ROWS, RowError, RowsRefused, measure_of, organisation_of
 
-MAX_ROWS = 10_000
 DAILY_FIELDS = ("organisation", "measure", "day", "value")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem with one row of a bulk request: ``row`` is its position in the list, from 0
-    (None for a problem with the request as a whole); ``field`` the field at fault ("" for the
-    row as a whole)."""
-
-    row: int | None
-    field: str
-    code: str
-    message: str
-
-
-class RowsRefused(OversightError):
-    """Rows refused all or nothing: ``errors`` lists every problem (``RowError``), in row order."""
-
-    code = "rows_refused"
-
-    def __init__(self, errors: list[RowError], *, code: str | None = None, message: str | None = None):
-        self.errors = sorted(errors, key=lambda e: -1 if e.row is None else e.row)
-        rows = len({e.row for e in errors if e.row is not None})
-        if message is None and rows:
-            message = ngettext(
-                "Nothing was stored: %(rows)d row has a problem. Fix it and send every row again.",
-                "Nothing was stored: %(rows)d rows have problems. Fix them and send every row again.",
-                rows,
-            ) % {"rows": rows}
-        super().__init__(
-            message or _("Nothing was stored: fix these problems and send it again."), code=code or self.code
-        )
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "errors": [asdict(e) for e in self.errors]}
 
 
 @dataclass
@@ -91,13 +55,6 @@ def parse_day(raw) -> date:
     if isinstance(raw, date):
         return raw
     return date.fromisoformat(str(raw).strip())
-
-
-def _text(row: Mapping, name: str) -> str:
-    value = row.get(name)
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value)
 
 
 @dataclass(frozen=True)
@@ -128,49 +85,27 @@ def _check_row(
         return None
     before = len(errors)
 
-    organisation = None
-    org_code = _text(row, "organisation")
-    if not org_code:
-        error("organisation", "required", _("Give the organisation's code."))
-    else:
-        organisation = organisations.get(org_code)
-        if organisation is None:
+    organisation = organisation_of(row, organisations, error)
+    if organisation is not None:
+        if organisation.pk not in may_send:
+            may_send[organisation.pk] = access.can(actor, "reporting.daily.submit", organisation)
+        if not may_send[organisation.pk]:
+            refused_organisations.add(organisation.pk)
             error(
                 "organisation",
-                "unknown_organisation",
-                _("There is no organisation with the code “%(code)s”.") % {"code": org_code},
+                "permission_denied",
+                _("You may not send daily values for %(code)s.") % {"code": organisation.code},
             )
-        else:
-            if organisation.pk not in may_send:
-                may_send[organisation.pk] = access.can(actor, "reporting.daily.submit", organisation)
-            if not may_send[organisation.pk]:
-                refused_organisations.add(organisation.pk)
-                error(
-                    "organisation",
-                    "permission_denied",
-                    _("You may not send daily values for %(code)s.") % {"code": org_code},
-                )
 
-    measure = None
-    measure_code = _text(row, "measure")
-    if not measure_code:
-        error("measure", "required", _("Give the measure's code."))
-    else:
-        measure = measures.get(measure_code)
-        if measure is None:
-            error(
-                "measure",
-                "unknown_measure",
-                _("There is no measure with the code “%(code)s”.") % {"code": measure_code},
-            )
-        elif measure.frequency != Frequency.DAILY:
-            error(
-                "measure",
-                "not_daily",
-                _("%(code)s is not a daily measure (it is collected %(frequency)s): send it in the monthly pack.")
-                % {"code": measure_code, "frequency": Frequency(measure.frequency).label.lower()},
-            )
-            measure = None
+    measure = measure_of(row, measures, error)
+    if measure is not None and measure.frequency != Frequency.DAILY:
+        error(
+            "measure",
+            "not_daily",
+            _("%(code)s is not a daily measure (it is collected %(frequency)s): send it in the monthly pack.")
+            % {"code": measure.code, "frequency": Frequency(measure.frequency).label.lower()},
+        )
+        measure = None
 
     day = None
     raw_day = row.get("day")

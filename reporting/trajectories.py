@@ -23,8 +23,8 @@ from oversight.errors import ConflictError, OversightError
 
 from . import rules
 from .choices import Frequency
-from .daily import MAX_ROWS, RowError, RowsRefused
 from .models import Measure, Trajectory
+from .rows import MAX_ROWS, RowError, RowsRefused, measure_of, organisation_of, text
 
 NOTE_LENGTH = Trajectory._meta.get_field("note").max_length
 
@@ -55,13 +55,6 @@ def parse_month(raw) -> date:
     return day
 
 
-def _text(row: Mapping, name: str) -> str:
-    value = row.get(name)
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value)
-
-
 @dataclass(frozen=True)
 class _Trajectory:
     organisation: Organisation
@@ -81,29 +74,14 @@ def _check_trajectory(index, row, *, organisations, measures, errors) -> _Trajec
         return None
     before = len(errors)
 
-    org_code = _text(row, "organisation")
-    organisation = organisations.get(org_code)
-    if not org_code:
-        error("organisation", "required", _("Give the organisation's code."))
-    elif organisation is None:
-        error(
-            "organisation",
-            "unknown_organisation",
-            _("There is no organisation with the code “%(code)s”.") % {"code": org_code},
-        )
-
-    measure_code = _text(row, "measure")
-    measure = measures.get(measure_code)
-    if not measure_code:
-        error("measure", "required", _("Give the measure's code."))
-    elif measure is None:
-        error("measure", "unknown_measure", _("There is no measure with the code “%(code)s”.") % {"code": measure_code})
-    elif measure.frequency == Frequency.DAILY:
+    organisation = organisation_of(row, organisations, error)
+    measure = measure_of(row, measures, error)
+    if measure is not None and measure.frequency == Frequency.DAILY:
         error(
             "measure",
             "daily_measure",
             _("%(code)s is a daily measure: trajectories are agreed for the measures of the monthly pack.")
-            % {"code": measure_code},
+            % {"code": measure.code},
         )
         measure = None
 
@@ -160,7 +138,7 @@ def _check_trajectory(index, row, *, organisations, measures, errors) -> _Trajec
             if refusal is not None:
                 error(name, refusal.code, refusal.message)
 
-    note = _text(row, "note")
+    note = text(row, "note")
     if len(note) > NOTE_LENGTH:
         error("note", "too_long", _("Keep the note to %(max)d characters.") % {"max": NOTE_LENGTH})
 

@@ -36,8 +36,8 @@ from oversight.errors import ConflictError, OversightError
 
 from .. import analytics, daily, decision_support, rules, selectors, services, spc, trajectories
 from ..choices import ValueSource
-from ..daily import RowError, RowsRefused
 from ..models import ChangePoint, DailyValue, Measure, Pack, PackValue, Trajectory
+from ..rows import RowError, RowsRefused
 from . import serializers as s
 from .filters import DailyValueFilter, MeasureFilter, PackFilter, TrajectoryFilter
 

@@ -418,84 +418,68 @@ def pack_risk_add(request, pk):
 # --- Submission and validation ----------------------------------------------------------------
 
 
-def _move(request, pk, *, name, form_class, permission, service, success, **extra):
-    pack = _pack(request, pk)
-    form = form_class(request.POST)
+def _mover(*, name, form_class, permission, service, success, **fields):
+    """A view that moves a pack on (submit, return, validate, release) from its page's form:
+    the refusal, if any, shown on the pack page beside the form. ``fields`` maps a service
+    argument to the form field that gives it."""
 
-    def action(data):
-        kwargs = {key: data[field] for key, field in extra.items()}
-        try:
-            service(actor=request.user, pack=pack, expected_version=data["version"], **kwargs)
-        except services.ValuesRefused as error:
-            raise OversightError("\n".join([str(error).split("\n")[0], *error.errors]), code=error.code) from error
+    @login_required
+    @require_POST
+    def view(request, pk):
+        pack = _pack(request, pk)
 
-    return _act(
-        request,
-        pack,
-        name=name,
-        form=form,
-        permission=permission,
-        action=action,
-        success=success,
-        detail=pack_detail,
-    )
+        def action(data):
+            kwargs = {argument: data[field] for argument, field in fields.items()}
+            try:
+                service(actor=request.user, pack=pack, expected_version=data["version"], **kwargs)
+            except services.ValuesRefused as error:
+                lead = str(error).split("\n")[0]
+                raise OversightError("\n".join([lead, *error.errors]), code=error.code) from error
 
+        return _act(
+            request,
+            pack,
+            name=name,
+            form=form_class(request.POST),
+            permission=permission,
+            action=action,
+            success=str(success),
+            detail=pack_detail,
+        )
 
-@login_required
-@require_POST
-def pack_submit(request, pk):
-    return _move(
-        request,
-        pk,
-        name="submit",
-        form_class=ConfirmForm,
-        permission="reporting.pack.submit",
-        service=services.pack_submit,
-        success=_("The pack is submitted to NHS Performance and Improvement."),
-    )
+    view.__name__ = f"pack_{name}"
+    return view
 
 
-@login_required
-@require_POST
-def pack_return(request, pk):
-    return _move(
-        request,
-        pk,
-        name="return",
-        form_class=ReturnForm,
-        permission="reporting.pack.curate",
-        service=services.pack_return,
-        success=_("The pack is returned to the organisation with your comments."),
-        comment="comment",
-    )
-
-
-@login_required
-@require_POST
-def pack_validate(request, pk):
-    return _move(
-        request,
-        pk,
-        name="validate",
-        form_class=ConfirmForm,
-        permission="reporting.pack.curate",
-        service=services.pack_validate,
-        success=_("The pack is validated. Release it when it is ready for everyone."),
-    )
-
-
-@login_required
-@require_POST
-def pack_release(request, pk):
-    return _move(
-        request,
-        pk,
-        name="release",
-        form_class=ConfirmForm,
-        permission="reporting.pack.curate",
-        service=services.pack_release,
-        success=_("The pack is released: its numbers are now the ones everyone uses."),
-    )
+pack_submit = _mover(
+    name="submit",
+    form_class=ConfirmForm,
+    permission="reporting.pack.submit",
+    service=services.pack_submit,
+    success=gettext_lazy("The pack is submitted to NHS Performance and Improvement."),
+)
+pack_return = _mover(
+    name="return",
+    form_class=ReturnForm,
+    permission="reporting.pack.curate",
+    service=services.pack_return,
+    success=gettext_lazy("The pack is returned to the organisation with your comments."),
+    comment="comment",
+)
+pack_validate = _mover(
+    name="validate",
+    form_class=ConfirmForm,
+    permission="reporting.pack.curate",
+    service=services.pack_validate,
+    success=gettext_lazy("The pack is validated. Release it when it is ready for everyone."),
+)
+pack_release = _mover(
+    name="release",
+    form_class=ConfirmForm,
+    permission="reporting.pack.curate",
+    service=services.pack_release,
+    success=gettext_lazy("The pack is released: its numbers are now the ones everyone uses."),
+)
 
 
 @login_required
