@@ -43,6 +43,15 @@ class CriterionStatus(models.TextChoices):
     SUSTAINED = "sustained", _("Sustained")
 
 
+class ComputedStatus(models.TextChoices):
+    """What released pack data say of a criterion bound to a measure (``reporting.criteria``).
+    The values are those ``escalation.rules`` reads."""
+
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NO_DATA = "no_data", _("Not enough released data")
+
+
 class CasePhase(models.TextChoices):
     ACTIVE = "active", _("Escalated")
     SUSTAINABILITY = "sustainability", _("Sustainability")

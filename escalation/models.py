@@ -17,6 +17,7 @@ from . import rules
 from .choices import (
     Authority,
     CasePhase,
+    ComputedStatus,
     ConcernSource,
     ConcernStatus,
     CriterionStatus,
@@ -345,14 +346,6 @@ class EscalationStatus(ScopedModel):
 
     def __str__(self):
         return f"{self.organisation.short_name}, {self.scope_label}: level {self.level}"
-
-
-class ComputedStatus(models.TextChoices):
-    """What released pack data say of a criterion bound to a measure (``reporting.criteria``)."""
-
-    MET = "met", _("Met")
-    NOT_MET = "not_met", _("Not met")
-    NO_DATA = "no_data", _("Not enough released data")
 
 
 class DeescalationCriterion(ScopedModel):

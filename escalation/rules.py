@@ -361,6 +361,66 @@ def criteria_overdue(*, decided_on: date, criteria: Iterable[tuple[str, date | N
     return not rows or any(status == "proposed" for status, _agreed in rows)
 
 
+# --- Criteria that test themselves -----------------------------------------------------------
+
+# A criterion bound to a measure (reporting.CriterionBinding) is evaluated from released pack
+# data, which give it a computed status: "met", "not_met" or "no_data" (escalation.choices.
+# ComputedStatus; blank when it is not bound). "Met" and "sustained" are the statuses of a
+# criterion that has been met; proposed and agreed are stages of agreeing it with the
+# organisation, about which the data say nothing.
+MET_STATUSES = frozenset({"met", "sustained"})
+AGREEMENT_STATUSES = frozenset({"proposed", "agreed"})
+
+
+def criterion_status_disagrees(*, status: str, computed_status: str) -> bool:
+    """Does an official's ``status`` contradict what released data say (``computed_status``)?
+    Claiming met or sustained when the data do not show it met, or "in progress" when they
+    do. Never for an unbound criterion (no computed status) or an agreement stage."""
+    if not computed_status or status in AGREEMENT_STATUSES:
+        return False
+    return (status in MET_STATUSES) != (computed_status == "met")
+
+
+def criterion_status_following(*, status: str, computed_status: str) -> str:
+    """The status an agreed, bound criterion takes from released data when no official has
+    overridden it: met when the data show it met (sustained stays sustained: that it has been
+    *sustained* is an official's confirmation [002 §73]); back to in progress when a met or
+    sustained criterion is no longer shown met. A proposed criterion is not yet agreed, so it
+    keeps its status; so does an unbound one."""
+    if not computed_status or status == "proposed":
+        return status
+    if computed_status == "met":
+        return status if status in MET_STATUSES else "met"
+    return "in_progress" if status in MET_STATUSES else status
+
+
+def criterion_binding_refusal(*, has_case: bool, case_phase: str | None, status: str, bound: bool) -> Refusal | None:
+    """May a criterion be bound to a measure, or its binding changed or removed?
+
+    Only a criterion of an open case: a closed case's criteria are a record and are no longer
+    evaluated. A *new* binding only while the criterion is proposed or agreed, before anyone
+    has judged its progress: binding a criterion an official has already judged in progress,
+    met or sustained would let the data overturn that judgement without the reason an
+    override needs. A criterion already bound may have its binding changed or removed at any
+    stage of an open case."""
+    if not has_case:
+        return Refusal(
+            "criterion_has_no_case", "This criterion belongs to no case, so it cannot be bound to a measure."
+        )
+    if case_phase == "closed":
+        return Refusal(
+            "case_closed", "The case is closed: its criteria are a record and are no longer tested against data."
+        )
+    if not bound and status not in AGREEMENT_STATUSES:
+        return Refusal(
+            "criterion_already_judged",
+            "Only a proposed or agreed criterion can be bound to a measure. Once an official has judged its "
+            "progress, binding it would let the released data overturn that judgement: ask an official to set "
+            "it back to agreed first.",
+        )
+    return None
+
+
 def request_overdue(*, due_on: date, responded_on: date | None, today: date) -> bool:
     """A request for information not answered by its due date [002 §41: accurate and timely]."""
     if responded_on is not None:

@@ -18,9 +18,16 @@ from oversight.errors import refuse as _refuse
 from oversight.services import attachment_create
 
 from . import rules, selectors, signals
-from .choices import CasePhase, ConcernSource, ConcernStatus, CriterionStatus, DecisionStatus, ScopeKind
-from .models import (
+from .choices import (
+    CasePhase,
     ComputedStatus,
+    ConcernSource,
+    ConcernStatus,
+    CriterionStatus,
+    DecisionStatus,
+    ScopeKind,
+)
+from .models import (
     Concern,
     DeescalationCriterion,
     Domain,
@@ -497,33 +504,9 @@ def criterion_propose(*, actor, case: EscalationCase, text: str, owner: str = ""
 
 
 # Criteria bound to a measure (reporting.CriterionBinding) are evaluated from released pack
-# data by reporting.criteria, which records the result here. "Met" and "sustained" are the
-# statuses of a criterion that has been met; proposed and agreed are stages of agreeing it
-# with the organisation, about which the data say nothing.
-MET_STATUSES = frozenset({CriterionStatus.MET, CriterionStatus.SUSTAINED})
-AGREEMENT_STATUSES = frozenset({CriterionStatus.PROPOSED, CriterionStatus.AGREED})
-
-
-def criterion_status_disagrees(*, status: str, computed_status: str) -> bool:
-    """Does an official's ``status`` contradict what released data say (``computed_status``)?
-    Claiming met or sustained when the data do not show it met, or "in progress" when they
-    do. Never for an unbound criterion (no computed status) or an agreement stage."""
-    if not computed_status or status in AGREEMENT_STATUSES:
-        return False
-    return (status in MET_STATUSES) != (computed_status == ComputedStatus.MET)
-
-
-def criterion_status_following(*, status: str, computed_status: str) -> str:
-    """The status an agreed, bound criterion takes from released data when no official has
-    overridden it: met when the data show it met (sustained stays sustained: that it has been
-    *sustained* is an official's confirmation [002 §73]); back to in progress when a met or
-    sustained criterion is no longer shown met. A proposed criterion is not yet agreed, so it
-    keeps its status; so does an unbound one."""
-    if not computed_status or status == CriterionStatus.PROPOSED:
-        return status
-    if computed_status == ComputedStatus.MET:
-        return status if status in MET_STATUSES else CriterionStatus.MET
-    return CriterionStatus.IN_PROGRESS if status in MET_STATUSES else status
+# data by reporting.criteria, which records the result here. When a status overrides the data,
+# and what status the data lead to, are rules: rules.criterion_status_disagrees and
+# rules.criterion_status_following.
 
 
 def _close_if_all_sustained(criterion: DeescalationCriterion, *, actor, on: date) -> None:
@@ -548,7 +531,7 @@ def criterion_set_status(
     sustainability phase closes itself when every criterion is sustained.
 
     For a criterion bound to a measure, a status that contradicts the status computed from
-    released data (``criterion_status_disagrees``) is an override and needs
+    released data (``rules.criterion_status_disagrees``) is an override and needs
     ``override_reason``; it then stands, shown beside the computed status, until an official
     sets the status again. A status that agrees with the data clears any earlier override,
     and the status follows the data again (an agreed criterion the data show met is met)."""
@@ -558,7 +541,7 @@ def criterion_set_status(
     current = lock_at_version(DeescalationCriterion, pk=criterion.pk, expected_version=expected_version)
     reason = (override_reason or "").strip()
     reasons = [f"Status: {status}"]
-    if criterion_status_disagrees(status=status, computed_status=current.computed_status):
+    if rules.criterion_status_disagrees(status=status, computed_status=current.computed_status):
         if not reason:
             computed = ComputedStatus(current.computed_status).label.lower()
             raise OversightError(
@@ -573,7 +556,7 @@ def criterion_set_status(
         reasons.append(f"overrides the released data: {reason}")
     else:
         current.override_reason, current.overridden_by, current.overridden_on = "", None, None
-        current.status = criterion_status_following(status=status, computed_status=current.computed_status)
+        current.status = rules.criterion_status_following(status=status, computed_status=current.computed_status)
         if current.status != status:
             reasons.append(f"{current.status} according to the released data")
     if current.status != CriterionStatus.PROPOSED and current.agreed_on is None:
@@ -605,14 +588,14 @@ def criterion_record_computed(
     Called by the evaluation of bound criteria (``reporting.criteria``), never by a person, so
     it takes no actor; its history entry says it came from released data. Idempotent: the
     same result again writes nothing (no new version, no history row). The status follows
-    the computed one (``criterion_status_following``) unless an official has overridden it;
+    the computed one (``rules.criterion_status_following``) unless an official has overridden it;
     an override is never changed here, only shown beside the new computed status."""
     computed = {None: ComputedStatus.NO_DATA, True: ComputedStatus.MET, False: ComputedStatus.NOT_MET}[met]
     evidence = dict(evidence or {})
     current = DeescalationCriterion.objects.select_for_update().get(pk=criterion.pk)
     status = current.status
     if not current.override_reason:
-        status = criterion_status_following(status=current.status, computed_status=computed)
+        status = rules.criterion_status_following(status=current.status, computed_status=computed)
     if current.computed_status == computed and current.computed_evidence == evidence and current.status == status:
         return current, False
     reason = _computed_summary(computed, evidence)
@@ -626,15 +609,17 @@ def criterion_record_computed(
 
 
 @transaction.atomic
-def criterion_forget_computed(*, criterion: DeescalationCriterion) -> tuple[DeescalationCriterion, bool]:
+def criterion_forget_computed(*, criterion: DeescalationCriterion, actor=None) -> tuple[DeescalationCriterion, bool]:
     """The criterion is no longer bound to a measure: drop its computed status and evidence and
-    any override of them. Its status stays as it is, now an official's alone."""
+    any override of them. Its status stays as it is, now an official's alone. ``actor`` is
+    the person who removed the binding, when a person did (the history names them); the
+    daily evaluation tidying up after a binding removed some other way passes none."""
     current = DeescalationCriterion.objects.select_for_update().get(pk=criterion.pk)
     if not current.computed_status and not current.override_reason:
         return current, False
     current.computed_status, current.computed_evidence, current.computed_on = "", {}, None
     current.override_reason, current.overridden_by, current.overridden_on = "", None, None
-    save_new_version(current, reason="No longer bound to a measure")
+    save_new_version(current, actor=actor, reason="No longer bound to a measure")
     return current, True
 
 

@@ -439,10 +439,18 @@ def case_detail(request, pk, failed=None):
             )
         if access.can(request.user, "escalation.criteria.evidence", criterion):
             forms[f"evidence-{criterion.pk}"] = EvidenceForm(prefix=f"e{criterion.pk}")
+    forms.update(_binding_forms(request.user, criteria, case_phase=case.phase, on=today))
     forms.update(failed or {})
     evidence = attachments_for(criteria, user=request.user)
     rows = [
-        (c, evidence[str(c.pk)], forms.get(f"status-{c.pk}"), forms.get(f"evidence-{c.pk}"), _computed(c))
+        (
+            c,
+            evidence[str(c.pk)],
+            forms.get(f"status-{c.pk}"),
+            forms.get(f"evidence-{c.pk}"),
+            _computed(c),
+            {"form": forms.get(f"binding-{c.pk}"), "remove": forms.get(f"unbind-{c.pk}")},
+        )
         for c in criteria
     ]
     manages_support = open_case and access.can(request.user, "escalation.support.manage", case)
@@ -484,6 +492,20 @@ def case_detail(request, pk, failed=None):
     return render(request, "escalation/case_detail.html", context)
 
 
+def _binding_forms(user, criteria: list[DeescalationCriterion], *, case_phase: str, on: date) -> dict:
+    """The forms that bind criteria to measures, change or remove their bindings, for those who
+    may (``reporting.criteria.bind``: NHS P&I analysts); none for anyone else.
+
+    Built by reporting and imported here, in the view, as decision support is: escalation's
+    models, rules and services never depend on reporting (docs/decisions.md, "Decision support
+    beside the decision form")."""
+    if not any(access.can(user, "reporting.criteria.bind", criterion) for criterion in criteria):
+        return {}
+    from reporting.views.bindings import case_page_forms
+
+    return case_page_forms(user, criteria, case_phase=case_phase, on=on)
+
+
 def _computed(criterion: DeescalationCriterion) -> dict | None:
     """What the case page shows of a bound criterion's computed status: the binding in words,
     the months tested with their released values, and whether an override disagrees."""
@@ -505,7 +527,7 @@ def _computed(criterion: DeescalationCriterion) -> dict | None:
         "threshold": evidence.get("threshold", ""),
         "months_required": evidence.get("months_required"),
         "months": months,
-        "disagrees": services.criterion_status_disagrees(
+        "disagrees": rules.criterion_status_disagrees(
             status=criterion.status, computed_status=criterion.computed_status
         ),
     }

@@ -397,6 +397,9 @@ RULES: dict[str, Rule] = {
     "reporting.values.upload": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, Role.ORG_SUBMITTER),
     # Suggested levels are advice to those who decide: WG and NHS P&I only.
     "reporting.suggestions.view": lambda p, obj: p.has_role(Role.NHSPI_ANALYST, *WG_ROLES),
+    # Binding a de-escalation criterion to a measure, so that released data test it: NHS P&I
+    # analysts, who curate the measures and release the data.
+    "reporting.criteria.bind": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
     # Daily system values: the organisation's submitters for their own organisation (``obj``
     # is the organisation), NHS P&I analysts for any.
     "reporting.daily.submit": lambda p, obj: (

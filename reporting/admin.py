@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import VersionedHistoryAdmin
 
-from .models import CapRule, ChangePoint, Measure, SuggestionThreshold, Trajectory
+from .models import CapRule, ChangePoint, CriterionBinding, Measure, SuggestionThreshold, Trajectory
 
 
 @admin.register(Measure)
@@ -54,3 +55,21 @@ class ChangePointAdmin(VersionedHistoryAdmin):
     list_display = ["measure", "organisation", "changed_on", "baseline_points", "reason"]
     list_filter = ["measure__pillar"]
     autocomplete_fields = ["organisation", "measure"]
+
+
+@admin.register(CriterionBinding)
+class CriterionBindingAdmin(VersionedHistoryAdmin):
+    """Bindings are made on the case page by NHS P&I analysts (``reporting.bindings``), which
+    also test the criterion at once. A change made here is picked up by the next daily
+    evaluation of bound criteria; a binding deleted here loses its computed status then."""
+
+    list_display = ["criterion", "organisation", "measure", "operator", "threshold", "consecutive_months"]
+    list_filter = ["measure__pillar", "operator"]
+    list_select_related = ["criterion__organisation", "measure"]
+    search_fields = ["criterion__text", "criterion__organisation__name", "measure__code", "measure__name"]
+    autocomplete_fields = ["measure"]
+    raw_id_fields = ["criterion"]
+
+    @admin.display(description=_("organisation"), ordering="criterion__organisation__name")
+    def organisation(self, binding):
+        return binding.criterion.organisation

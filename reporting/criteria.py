@@ -116,12 +116,14 @@ def evaluate(
     return Evaluation(met=result, evidence=evidence)
 
 
-def _bindings(organisation_ids=None):
+def _bindings(organisation_ids=None, criterion_ids=None):
     bindings = CriterionBinding.objects.select_related("measure", "criterion").exclude(
         criterion__case__phase=CasePhase.CLOSED
     )
     if organisation_ids is not None:
         bindings = bindings.filter(criterion__organisation_id__in=organisation_ids)
+    if criterion_ids is not None:
+        bindings = bindings.filter(criterion_id__in=criterion_ids)
     return list(bindings.order_by("criterion__organisation_id", "criterion_id"))
 
 
@@ -147,12 +149,13 @@ def _released(bindings, *, today: date) -> tuple[dict, dict]:
     return values, latest
 
 
-def evaluate_bound_criteria(*, today: date, organisation_ids=None) -> CriteriaReport:
-    """Evaluate every bound criterion (of open cases; optionally only these organisations')
-    from released data and record each result through escalation's service. Criteria that
-    carry a computed status but are no longer bound lose it."""
+def evaluate_bound_criteria(*, today: date, organisation_ids=None, criterion_ids=None) -> CriteriaReport:
+    """Evaluate every bound criterion (of open cases; optionally only these organisations', or
+    only these criteria: one just bound, for instance) from released data and record each
+    result through escalation's service. Criteria that carry a computed status but are no
+    longer bound lose it."""
     report = CriteriaReport()
-    bindings = _bindings(organisation_ids)
+    bindings = _bindings(organisation_ids, criterion_ids)
     values, latest = _released(bindings, today=today)
     for binding in bindings:
         organisation_id = binding.criterion.organisation_id
@@ -171,6 +174,8 @@ def evaluate_bound_criteria(*, today: date, organisation_ids=None) -> CriteriaRe
     stale = DeescalationCriterion.objects.exclude(computed_status="").filter(measure_binding__isnull=True)
     if organisation_ids is not None:
         stale = stale.filter(organisation_id__in=organisation_ids)
+    if criterion_ids is not None:
+        stale = stale.filter(pk__in=criterion_ids)
     for criterion in stale:
         _criterion, changed = escalation_services.criterion_forget_computed(criterion=criterion)
         if changed:

@@ -120,3 +120,47 @@ class BulkUploadForm(forms.Form):
         label=_("File of values (CSV or Excel)"),
         help_text=_("Columns: organisation, period (YYYY-MM), measure, value, reason."),
     )
+
+
+class CriterionBindingForm(forms.Form):
+    """Bind a de-escalation criterion to a monthly measure and a condition, from the case page.
+    ``version`` is the version of the binding the user was shown (0: none), so that a stale
+    change is refused as a conflict. ``measures`` are the measures that may be chosen (the
+    monthly measures in force), chosen by code."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    measure = forms.ChoiceField(label=_("Measure"), choices=())
+    operator = forms.ChoiceField(label=_("The criterion is met when the value is"), choices=())
+    threshold = forms.CharField(
+        label=_("Threshold"),
+        max_length=40,
+        help_text=_("A number in the measure’s unit, such as 500 or 95.5."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}),
+    )
+    consecutive_months = forms.IntegerField(
+        label=_("For this many consecutive released months"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # how many are allowed is the service's to say (reporting.bindings), beside this field
+
+    def __init__(self, *args, measures, **kwargs):
+        from django.utils.text import Truncator
+
+        from .choices import Comparison
+
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [
+            ("", _("Choose a measure")),
+            *[(m.code, f"{m.code} – {Truncator(m.display_name).chars(90)}") for m in measures],
+        ]
+        words = {
+            Comparison.LT: _("below"),
+            Comparison.LE: _("at or below"),
+            Comparison.EQ: _("equal to"),
+            Comparison.NE: _("not equal to"),
+            Comparison.GE: _("at or above"),
+            Comparison.GT: _("above"),
+        }
+        self.fields["operator"].choices = [
+            ("", _("Choose")),
+            *[(value, f"{words[value]} ({symbol})") for value, symbol in Comparison.choices],
+        ]

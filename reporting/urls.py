@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import bindings as bindings_views
 from .views import measures, packs
 
 app_name = "reporting"
@@ -26,4 +27,7 @@ urlpatterns = [
     path("measures/<str:code>/", measures.measure_detail, name="measure-detail"),
     path("dashboard/", measures.pillar_dashboard, name="dashboard"),
     path("system/", measures.system_dashboard, name="system-dashboard"),
+    # Binding a de-escalation criterion to a measure, from the case page.
+    path("criteria/<int:pk>/binding/", bindings_views.criterion_binding, name="criterion-binding"),
+    path("criteria/<int:pk>/binding/remove/", bindings_views.criterion_unbind, name="criterion-unbind"),
 ]

@@ -1180,6 +1180,53 @@ MATRIX += [
 ]
 
 
+def _binding_form(criterion, version=0):
+    prefix = f"b{criterion.pk}"
+    return {
+        f"{prefix}-version": version,
+        f"{prefix}-measure": "UEC-ED12H",
+        f"{prefix}-operator": "le",
+        f"{prefix}-threshold": "500",
+        f"{prefix}-consecutive_months": 3,
+    }
+
+
+def _bound(world, criterion):
+    """Bind organisation A's criterion (inside the persona's savepoint, so rolled back after)."""
+    from reporting import bindings
+    from reporting.models import Measure
+
+    return bindings.criterion_bind(
+        actor=world.personas["analyst"],
+        criterion=criterion,
+        measure=Measure.objects.get(code="UEC-ED12H"),
+        operator="le",
+        threshold=500,
+        consecutive_months=3,
+    )
+
+
+# Binding a criterion to a measure from the case page: NHS P&I analysts only (redirected back to
+# the case on success); WG, the administrator and A's submitter see the criterion but may not
+# bind it (403); B's submitter and HIW do not see it (404).
+MATRIX += [
+    Case(
+        "reporting:criterion-binding",
+        lambda w, o: reverse("reporting:criterion-binding", args=[o["criterion_a"].pk]),
+        row(302, 403, 403, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: _binding_form(o["criterion_a"]),
+    ),
+    Case(
+        "reporting:criterion-unbind",
+        lambda w, o: reverse("reporting:criterion-unbind", args=[o["criterion_a"].pk]),
+        row(302, 403, 403, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {f"u{o['criterion_a'].pk}-version": _bound(w, o["criterion_a"]).version},
+    ),
+]
+
+
 EXEMPT_NAMESPACES = {"admin"}
 REPRESENTATIVES = {"admin:index"}
 

@@ -1,7 +1,9 @@
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.models import Organisation
+from oversight import i18n
 
 from ..choices import CriterionStatus, IntelligenceKind, Level, Rag, ScopeKind, Severity
 from ..models import (
@@ -160,11 +162,64 @@ class CaseSerializer(ScopeFields, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def binding_in_words(evidence: dict) -> str:
+    """A bound criterion's condition as the case page words it, e.g. "Emergency department
+    12-hour waits (UEC-ED12H) ≤ 500 for 3 consecutive released months.", from its computed
+    evidence (plain data: escalation never reads reporting's tables)."""
+    measure = evidence.get("measure") or {}
+    months = evidence.get("months_required") or 1
+    words = {
+        "name": i18n.pick(measure.get("name", ""), measure.get("name_cy", "")),
+        "code": measure.get("code", ""),
+        "operator": evidence.get("operator", ""),
+        "threshold": evidence.get("threshold", ""),
+        "months": months,
+    }
+    return (
+        ngettext(
+            "%(name)s (%(code)s) %(operator)s %(threshold)s in the latest released month.",
+            "%(name)s (%(code)s) %(operator)s %(threshold)s for %(months)s consecutive released months.",
+            months,
+        )
+        % words
+    )
+
+
 class CriterionSerializer(ScopeFields, serializers.ModelSerializer):
+    """A criterion with what released data say of it when it is bound to a measure:
+    ``binding`` (the condition in words, null when not bound), ``computed_status``
+    (met, not_met or no_data; blank when not bound), the evidence behind it and since when,
+    and an official's override of it (``override_reason`` and ``overridden_on``; blank when
+    none). ``status`` is the effective status the de-escalation rule reads."""
+
+    binding = serializers.SerializerMethodField()
+
     class Meta:
         model = DeescalationCriterion
-        fields = ["id", "organisation", "scope", "case", "decision", "text", "owner", "status", "agreed_on", "version"]
+        fields = [
+            "id",
+            "organisation",
+            "scope",
+            "case",
+            "decision",
+            "text",
+            "owner",
+            "status",
+            "agreed_on",
+            "binding",
+            "computed_status",
+            "computed_evidence",
+            "computed_on",
+            "override_reason",
+            "overridden_on",
+            "version",
+        ]
         read_only_fields = fields
+
+    def get_binding(self, criterion) -> str | None:
+        if not criterion.is_bound:
+            return None
+        return binding_in_words(criterion.computed_evidence or {})
 
 
 class CriterionProposeSerializer(serializers.Serializer):
@@ -181,6 +236,15 @@ class EvidenceSerializer(serializers.Serializer):
 class CriterionStatusSerializer(VersionSerializer):
     status = serializers.ChoiceField(choices=CriterionStatus.choices)
     on = serializers.DateField()
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Required when the status contradicts the status computed from released data (a criterion "
+            "bound to a measure); shown beside the computed status."
+        ),
+    )
 
 
 class ConcernSerializer(serializers.ModelSerializer):

@@ -165,7 +165,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CriterionViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """De-escalation and sustainability criteria. Create proposes one; ``status/`` moves it on."""
+    """De-escalation and sustainability criteria. Create proposes one; ``status/`` moves it on.
+    For a criterion bound to a measure, a status that contradicts the computed status needs
+    ``override_reason`` (refused 400 with code ``override_reason_required`` otherwise)."""
 
     serializer_class = s.CriterionSerializer
 
@@ -189,6 +191,7 @@ class CriterionViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModel
             expected_version=data["version"],
             status=data["status"],
             on=data["on"],
+            override_reason=data["override_reason"],
         )
         return Response(s.CriterionSerializer(criterion).data)
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from escalation import services
-from escalation.models import EscalationDecision
+from escalation.models import DeescalationCriterion, EscalationDecision
 
 WHOLE = services.Scope("organisation")
 
@@ -136,3 +136,129 @@ def test_an_organisation_user_sees_only_their_own_levels_and_decisions(world, fr
     assert api_client.get(reverse("api:escalation-decision-list")).json()["count"] == 0
     api_client.force_login(world.personas["submitter_a"])
     assert api_client.get(reverse("api:escalation-decision-list")).json()["count"] == 1
+
+
+# --- Criteria bound to a measure ----------------------------------------------------------------
+
+EVIDENCE = {
+    "measure": {"code": "UEC-ED12H", "name": "12-hour waits in emergency departments", "name_cy": ""},
+    "operator": "≤",
+    "threshold": "500",
+    "months_required": 3,
+    "months": [
+        {"period": "2026-08-01", "value": "480", "meets": True},
+        {"period": "2026-09-01", "value": "520", "meets": False},
+        {"period": "2026-10-01", "value": "450", "meets": True},
+    ],
+}
+
+
+@pytest.fixture
+def bound_criterion(world, frameworks):
+    """An agreed criterion of org A's case that released data show not met (recorded through
+    escalation's own service, as the evaluation of bound criteria records it)."""
+    case = _decided(world, 3, date(2026, 6, 1)).case
+    criterion = services.criterion_propose(actor=world.personas["analyst"], case=case, text="ED 12h ≤ 500")
+    criterion = services.criterion_set_status(
+        actor=world.personas["official"],
+        criterion=criterion,
+        expected_version=criterion.version,
+        status="agreed",
+        on=date(2026, 6, 10),
+    )
+    criterion, _changed = services.criterion_record_computed(
+        criterion=criterion, met=False, evidence=EVIDENCE, on=date(2026, 11, 20)
+    )
+    return criterion
+
+
+def test_a_criterion_shows_what_released_data_say_of_it(world, bound_criterion, api_client):
+    api_client.force_login(world.personas["submitter_a"])
+    body = api_client.get(reverse("api:escalation-criterion-detail", args=[bound_criterion.pk])).json()
+    assert body["binding"] == (
+        "12-hour waits in emergency departments (UEC-ED12H) ≤ 500 for 3 consecutive released months."
+    )
+    assert (body["status"], body["computed_status"], body["computed_on"]) == ("agreed", "not_met", "2026-11-20")
+    assert body["computed_evidence"] == EVIDENCE
+    assert (body["override_reason"], body["overridden_on"]) == ("", None)
+
+
+def test_an_unbound_criterion_has_no_binding_and_no_computed_status(world, frameworks, api_client):
+    case = _decided(world, 3, date(2026, 6, 1)).case
+    criterion = services.criterion_propose(actor=world.personas["analyst"], case=case, text="Board approves the plan")
+    api_client.force_login(world.personas["official"])
+    body = api_client.get(reverse("api:escalation-criterion-detail", args=[criterion.pk])).json()
+    assert (body["binding"], body["computed_status"], body["computed_evidence"], body["computed_on"]) == (
+        None,
+        "",
+        {},
+        None,
+    )
+
+
+def test_an_override_without_a_reason_is_refused_with_the_pages_code_naming_the_field(
+    world, bound_criterion, client, api_client
+):
+    official = world.personas["official"]
+    client.force_login(official)
+    prefix = f"c{bound_criterion.pk}"
+    page = client.post(
+        reverse("escalation:criterion-status", args=[bound_criterion.pk]),
+        {f"{prefix}-version": bound_criterion.version, f"{prefix}-status": "met"},
+    )
+    codes_on_page = re.findall(r'data-error-code="([a-z_]+)"', page.content.decode())
+
+    api_client.force_login(official)
+    response = api_client.post(
+        reverse("api:escalation-criterion-set-status", args=[bound_criterion.pk]),
+        {"version": bound_criterion.version, "status": "met", "on": "2026-11-21"},
+        format="json",
+    )
+    assert codes_on_page == ["override_reason_required"]
+    assert response.status_code == 400
+    assert response.json()["code"] == "override_reason_required"
+    assert response.json()["field"] == "override_reason"
+    assert DeescalationCriterion.objects.get(pk=bound_criterion.pk).status == "agreed"  # nothing saved
+
+
+def test_an_override_with_a_reason_stands_and_is_shown(world, bound_criterion, api_client):
+    api_client.force_login(world.personas["official"])
+    response = api_client.post(
+        reverse("api:escalation-criterion-set-status", args=[bound_criterion.pk]),
+        {
+            "version": bound_criterion.version,
+            "status": "met",
+            "on": "2026-11-21",
+            "override_reason": "September counts an outage twice; the audited figure is 470.",
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["computed_status"]) == ("met", "not_met")
+    assert body["override_reason"] == "September counts an outage twice; the audited figure is 470."
+    assert body["overridden_on"] == "2026-11-21"
+    latest = DeescalationCriterion.objects.get(pk=bound_criterion.pk).history.order_by("-history_date").first()
+    assert latest.history_user == world.personas["official"]
+    assert "overrides the released data" in latest.history_change_reason
+
+
+def test_a_status_agreeing_with_the_data_needs_no_reason_through_the_api(world, bound_criterion, api_client):
+    api_client.force_login(world.personas["official"])
+    response = api_client.post(
+        reverse("api:escalation-criterion-set-status", args=[bound_criterion.pk]),
+        {"version": bound_criterion.version, "status": "in_progress", "on": "2026-11-21"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["override_reason"]) == ("in_progress", "")
+
+
+def test_a_stale_criterion_status_is_409_in_the_api(world, bound_criterion, api_client):
+    api_client.force_login(world.personas["official"])
+    response = api_client.post(
+        reverse("api:escalation-criterion-set-status", args=[bound_criterion.pk]),
+        {"version": bound_criterion.version - 1, "status": "in_progress", "on": "2026-11-21"},
+        format="json",
+    )
+    assert response.status_code == 409 and response.json()["code"] == "conflict"

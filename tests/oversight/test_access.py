@@ -131,11 +131,12 @@ ACTIONS = [
     "reporting.values.upload",
     "reporting.suggestions.view",
     "reporting.daily.submit",
+    "reporting.criteria.bind",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
-# objects: org A itself, submitter A's membership, an attachment of org A's, and a
-# notification addressed to submitter A.
+# objects: org A itself, submitter A's membership, an attachment of org A's, a notification
+# addressed to submitter A, a pack of org A's and a criterion of org A's.
 Y, N = True, False
 # fmt: off
 EXPECTED = {
@@ -144,15 +145,15 @@ EXPECTED = {
     # concern raise triage, request send answer, support plans, intelligence add share, tripartite;
     # meetings: view manage, paper upload, action update, committee manage;
     # reporting: pack view edit submit curate, catalogue manage, analytics run, values upload,
-    # suggestions view, daily submit
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N],  # noqa: E501
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N],  # noqa: E501
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y, Y, Y, Y],  # noqa: E501
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N, Y, N, Y],  # noqa: E501
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N],  # noqa: E501
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N, N, N, N],  # noqa: E501
+    # suggestions view, daily submit, criteria bind
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N],  # noqa: E501
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N],  # noqa: E501
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y, Y, Y, Y, Y],  # noqa: E501
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N, Y, N, Y, N],  # noqa: E501
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N],  # noqa: E501
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N, N, N, N, N],  # noqa: E501
 }
 # fmt: on
 
@@ -172,6 +173,10 @@ def _object_for(world, action):
         return NotificationFactory(recipient=world.personas["submitter_a"])
     if action.startswith("meetings."):
         return _meeting_of(world.org_a)
+    if action.startswith("reporting.criteria."):
+        from escalation.models import DeescalationCriterion
+
+        return DeescalationCriterion(organisation=world.org_a, text="ED 12-hour waits ≤ 500 for 3 months")
     if action.startswith("reporting."):
         from datetime import date
 

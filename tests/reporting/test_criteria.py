@@ -395,40 +395,5 @@ def test_releasing_a_pack_re_evaluates_the_organisations_criteria(
     assert fresh(criterion).computed_status == "met"
 
 
-# --- The two rules, as a table (written by hand) ----------------------------------------------
-
-# (status an official sets, computed status) → (needs an override reason, status it then takes)
-STATUS_TABLE = [
-    ("proposed", "met", False, "proposed"),  # not yet agreed: the data say nothing of it
-    ("agreed", "met", False, "met"),
-    ("agreed", "not_met", False, "agreed"),
-    ("in_progress", "met", True, "in_progress"),
-    ("in_progress", "not_met", False, "in_progress"),
-    ("met", "met", False, "met"),
-    ("met", "not_met", True, "met"),
-    ("met", "no_data", True, "met"),
-    ("sustained", "met", False, "sustained"),
-    ("sustained", "not_met", True, "sustained"),
-    ("sustained", "", False, "sustained"),  # unbound: an official's alone
-]
-
-
-@pytest.mark.parametrize(("status", "computed", "needs_reason", "takes"), STATUS_TABLE)
-def test_when_a_status_overrides_the_data_and_what_it_follows(status, computed, needs_reason, takes):
-    assert services.criterion_status_disagrees(status=status, computed_status=computed) is needs_reason
-    if not needs_reason:
-        assert services.criterion_status_following(status=status, computed_status=computed) == takes
-
-
-# (current status, new computed status) → status it follows to when not overridden
-FOLLOW_TABLE = [
-    ("met", "not_met", "in_progress"),
-    ("sustained", "no_data", "in_progress"),
-    ("in_progress", "met", "met"),
-    ("proposed", "not_met", "proposed"),
-]
-
-
-@pytest.mark.parametrize(("status", "computed", "follows"), FOLLOW_TABLE)
-def test_an_agreed_criterion_follows_the_data(status, computed, follows):
-    assert services.criterion_status_following(status=status, computed_status=computed) == follows
+# The two status rules (when a status overrides the data, and what it follows) are tested as
+# tables in tests/escalation/test_criterion_rules.py.
