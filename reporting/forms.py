@@ -91,6 +91,11 @@ class RiskForm(VersionedForm):
     )
 
 
+class DeepDiveForm(VersionedForm):
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+
 class ConfirmForm(VersionedForm):
     """Submit, validate or release: nothing to fill in but the version."""
 

@@ -374,6 +374,32 @@ def pack_risk_add(
     return risk
 
 
+@transaction.atomic
+def pack_deep_dive_add(
+    *, actor, pack: Pack, expected_version: int | None, title: str, summary: str = ""
+) -> DeepDiveTopic:
+    """A quarterly deep-dive topic, on the pack of the quarter's last month (March, June,
+    September or December)."""
+    access.require(actor, "reporting.pack.edit", pack)
+    pack = _lock(pack, expected_version)
+    _editable(pack)
+    if not pack.is_quarter_end:
+        raise RuleRefused(
+            f"Deep dives go with the pack of a quarter's last month: this pack is for {_month_name(pack.period)}.",
+            code="deep_dive_not_quarter_end",
+        )
+    title = (title or "").strip()
+    if not title:
+        raise OversightError("Give the deep dive a title.", field="title", code="required")
+    if DeepDiveTopic.objects.filter(pack=pack, title=title).exists():
+        raise OversightError("This pack already has a deep dive with that title.", field="title", code="duplicate")
+    topic = _create(
+        DeepDiveTopic(pack=pack, title=title, summary=(summary or "").strip()), actor=actor, reason="Deep dive added"
+    )
+    _save(pack, actor=actor, reason=f"Deep dive added: {title}")
+    return topic
+
+
 # --- The pack's life --------------------------------------------------------------------------
 
 

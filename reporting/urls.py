@@ -15,6 +15,7 @@ urlpatterns = [
     path("packs/<int:pk>/template.<str:fmt>", packs.pack_template, name="pack-template"),
     path("packs/<int:pk>/narrative/", packs.pack_narrative, name="pack-narrative"),
     path("packs/<int:pk>/risks/", packs.pack_risk_add, name="pack-risk-add"),
+    path("packs/<int:pk>/deep-dives/", packs.pack_deep_dive_add, name="pack-deep-dive-add"),
     path("packs/<int:pk>/submit/", packs.pack_submit, name="pack-submit"),
     path("packs/<int:pk>/return/", packs.pack_return, name="pack-return"),
     path("packs/<int:pk>/validate/", packs.pack_validate, name="pack-validate"),

@@ -987,6 +987,20 @@ MATRIX += [
     Case("reporting:pack-template", _pack_url("pack-template", "pack_a", "csv"), PRIVATE_A_PAGE),
     Case("reporting:pack-narrative", _pack_url("pack-narrative", "pack_a"), EDIT_PACK_A_PAGE),
     Case("reporting:pack-risk-add", _pack_url("pack-risk-add", "pack_a"), EDIT_PACK_A_PAGE),
+    Case("reporting:pack-deep-dive-add", _pack_url("pack-deep-dive-add", "pack_a_quarter_end"), EDIT_PACK_A_PAGE),
+    Case(
+        "reporting:pack-deep-dive-add",
+        _pack_url("pack-deep-dive-add", "pack_a_quarter_end"),
+        EDIT_PACK_A_POST,
+        method="post",
+        data=_version("pack_a_quarter_end", title="Stroke services"),
+    ),
+    Case(
+        "reporting:pack-detail",
+        lambda w, o: o["pack_a"].get_absolute_url() + "?export=csv",
+        PRIVATE_A_PAGE,
+        note="export",
+    ),
     Case(
         "reporting:pack-submit",
         _pack_url("pack-submit", "pack_a"),
@@ -1334,7 +1348,10 @@ def objects(world, frameworks):
 
 def _packs(world):
     """Organisation A's packs at each stage (May a complete draft, June submitted, July
-    validated, August released), and an upload by A's submitter."""
+    validated, August released, September an empty draft at a quarter's end), and an upload by
+    A's submitter."""
+    from datetime import date
+
     from reporting import reference, selectors
     from reporting import services as pack_services
     from reporting.models import UploadJob
@@ -1344,8 +1361,6 @@ def _packs(world):
     sample = {"percent": "80", "yes_no": "1", "gbp_millions": "-1.5"}
 
     def complete(month):
-        from datetime import date
-
         pack = pack_services.pack_create(actor=submitter, organisation=world.org_a, period=date(2026, month, 1))
         values = {m.code: sample.get(m.unit, "10") for m in selectors.pack_measures(pack.organisation, pack.period)}
         return pack_services.pack_values_set(actor=submitter, pack=pack, expected_version=pack.version, values=values)
@@ -1363,6 +1378,9 @@ def _packs(world):
     pack_a = complete(5)
     return {
         "pack_a": pack_a,
+        "pack_a_quarter_end": pack_services.pack_create(
+            actor=submitter, organisation=world.org_a, period=date(2026, 9, 1)
+        ),
         "pack_a_submitted": submitted(6),
         "pack_a_validated": validated(7),
         "pack_a_released": released,

@@ -22,7 +22,7 @@ from organisations.models import Organisation
 from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 from oversight.errors import OversightError, PermissionRefused
-from oversight.exports import Column
+from oversight.exports import FORMATS, Column, export_response
 from oversight.forms import add_domain_error
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
@@ -33,6 +33,7 @@ from ..forms import (
     BulkUploadForm,
     ConfirmForm,
     CorrectForm,
+    DeepDiveForm,
     NarrativeForm,
     PackOpenForm,
     PackUploadForm,
@@ -41,6 +42,7 @@ from ..forms import (
     RiskForm,
 )
 from ..models import Pack, Trajectory, UploadJob
+from ..page_selectors import ASSURANCE_LABELS, STATUS_LABELS, VARIATION_LABELS, pack_spc
 
 EDITABLE = (PackStatus.DRAFT, PackStatus.RETURNED)
 
@@ -148,7 +150,7 @@ def _value_rows(pack: Pack):
     trajectories = {
         t.measure_id: t for t in Trajectory.objects.filter(organisation_id=pack.organisation_id, period=pack.period)
     }
-    spc_results = _spc_results(pack)
+    spc_results = pack_spc(pack)
     groups: dict[str, list] = {}
     for measure in measures:
         value = values.get(measure.pk)
@@ -175,15 +177,6 @@ def _value_rows(pack: Pack):
     return [(Pillar(pillar).label, pillar, rows) for pillar, rows in groups.items()]
 
 
-def _spc_results(pack: Pack) -> dict:
-    """SPC for each measure up to this pack's month, when the measure pages' selector is here."""
-    try:
-        from ..page_selectors import pack_spc
-    except ImportError:
-        return {}
-    return pack_spc(pack)
-
-
 def _forms(request, pack: Pack) -> dict:
     """The actions this user may take on the pack now, each as an empty form."""
     user, initial = request.user, {"version": pack.version}
@@ -202,12 +195,42 @@ def _forms(request, pack: Pack) -> dict:
     return forms
 
 
+def _label(labels, key) -> str:
+    return str(labels[key]) if key else ""
+
+
+def _spc_label(labels, row, attribute) -> str:
+    result = row["spc"]
+    return _label(labels, getattr(result, attribute)) if result is not None and result.sufficient else ""
+
+
+VALUE_COLUMNS = [
+    Column(gettext_lazy("Pillar"), lambda r: r["measure"].get_pillar_display()),
+    Column(gettext_lazy("Measure"), lambda r: r["measure"].code),
+    Column(gettext_lazy("Name"), lambda r: r["measure"].display_name),
+    Column(gettext_lazy("Unit"), lambda r: r["measure"].get_unit_display()),
+    Column(gettext_lazy("Value"), lambda r: r["value"].value if r["value"] else None),
+    Column(gettext_lazy("Why there is no value"), lambda r: r["value"].not_available_reason if r["value"] else ""),
+    Column(gettext_lazy("Target"), lambda r: r["measure"].national_target),
+    Column(gettext_lazy("Trajectory"), lambda r: r["trajectory"].value if r["trajectory"] else None),
+    Column(gettext_lazy("Against target"), lambda r: _label(STATUS_LABELS, r["status"] and r["status"].target)),
+    Column(gettext_lazy("Against trajectory"), lambda r: _label(STATUS_LABELS, r["status"] and r["status"].trajectory)),
+    Column(gettext_lazy("SPC variation"), lambda r: _spc_label(VARIATION_LABELS, r, "variation_icon")),
+    Column(gettext_lazy("SPC assurance"), lambda r: _spc_label(ASSURANCE_LABELS, r, "assurance_icon")),
+]
+
+
 def pack_detail(request, pk, failed=None):
     """The pack: where it stands, its values with status and SPC icons, narrative, risks, deep
     dives, versions and history, and what the user may do next."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     pack = _pack(request, pk)
+    fmt = request.GET.get("export")
+    if fmt in FORMATS and not failed:
+        rows = [row for _label, _pillar, pillar_rows in _value_rows(pack) for row in pillar_rows]
+        name = f"pack-{pack.organisation.code}-{pack.period:%Y-%m}-v{pack.revision}"
+        return export_response(rows=rows, columns=VALUE_COLUMNS, filename=name, fmt=fmt)
     forms = _forms(request, pack)
     forms.update(failed or {})
     editable = pack.status in EDITABLE and access.can(request.user, "reporting.pack.edit", pack)
@@ -413,6 +436,33 @@ def pack_risk_add(request, pk):
             messages.success(request, _("The risk is added."))
             return redirect(pack)
     return render(request, "reporting/pack_risk.html", {"pack": pack, "form": form})
+
+
+@login_required
+def pack_deep_dive_add(request, pk):
+    """A quarterly deep-dive topic, on the pack of a quarter's last month."""
+    pack = _editable_pack(request, pk)
+    if not pack.is_quarter_end:
+        raise Http404("Deep dives go with the pack of a quarter's last month.")
+    if pack.status not in EDITABLE:
+        messages.error(request, rules.pack_editable_refusal(status=pack.status).message)
+        return redirect(pack)
+    form = DeepDiveForm(request.POST or None, initial={"version": pack.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_deep_dive_add(
+                actor=request.user,
+                pack=pack,
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The deep dive is added."))
+            return redirect(pack)
+    return render(request, "reporting/pack_deep_dive.html", {"pack": pack, "form": form})
 
 
 # --- Submission and validation ----------------------------------------------------------------

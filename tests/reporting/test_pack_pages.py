@@ -321,3 +321,41 @@ def test_pack_list_and_page_query_counts_do_not_grow_with_packs(
         assert client.get(reverse("reporting:pack-list")).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(pack.get_absolute_url()).status_code == 200
+
+
+# --- Deep dives and the values export ---------------------------------------------------------
+
+
+def test_a_deep_dive_goes_on_a_quarter_end_pack_only(world, p, client):
+    june = open_pack(world, p, period=date(2026, 6, 1))
+    may = open_pack(world, p)
+    as_user(client, p["submitter_a"])
+    assert client.get(reverse("reporting:pack-deep-dive-add", args=[may.pk])).status_code == 404
+    with pytest.raises(services.RuleRefused) as refused:
+        services.pack_deep_dive_add(actor=p["submitter_a"], pack=may, expected_version=may.version, title="Stroke")
+    assert refused.value.code == "deep_dive_not_quarter_end"
+    url = reverse("reporting:pack-deep-dive-add", args=[june.pk])
+    assert client.post(url, {"version": june.version, "title": " "}).status_code == 200
+    added = client.post(url, {"version": june.version, "title": "Stroke services", "summary": "Thrombolysis times."})
+    assert added.status_code == 302
+    june.refresh_from_db()
+    again = client.post(url, {"version": june.version, "title": "Stroke services"})
+    assert 'data-error-code="duplicate"' in again.content.decode()
+    page = client.get(june.get_absolute_url()).content.decode()
+    assert "Stroke services" in page and "Thrombolysis times." in page
+
+
+def test_the_pack_values_table_exports_with_statuses(world, p, client, django_capture_on_commit_callbacks):
+    pack = open_pack(world, p)
+    as_user(client, p["submitter_a"])
+    upload(client, pack, filled_csv(pack), django_capture_on_commit_callbacks)
+    rows = list(csv.DictReader(io.StringIO(client.get(pack.get_absolute_url(), {"export": "csv"}).text)))
+    assert {r["Measure"] for r in rows} == {m.code for m in selectors.pack_measures(world.org_a, MAY)}
+    by_code = {r["Measure"]: r for r in rows}
+    measures = selectors.pack_measures(world.org_a, MAY)
+    percent = next(m for m in measures if m.unit == Unit.PERCENT and m.national_target and m.direction != "none")
+    assert by_code[percent.code]["Value"] == "80.0000"
+    expected = "Met" if (percent.national_target <= 80) == (percent.direction == "higher") else "Missed"
+    assert by_code[percent.code]["Against target"] == expected
+    xlsx = client.get(pack.get_absolute_url(), {"export": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
