@@ -1272,7 +1272,9 @@ def test_every_case_names_every_persona():
 
 
 @pytest.fixture
-def objects(world, frameworks):
+def objects(request, world, frameworks):
+    """The objects the cases request. Performance packs (five of them, with their values) are
+    made only for the reporting routes that use them, to keep the matrix quick."""
     from datetime import date
 
     from escalation import services
@@ -1307,7 +1309,7 @@ def objects(world, frameworks):
     meetings = _meetings(world)
     return {
         **meetings,
-        **_packs(world),
+        **(_packs(world) if _needs_packs(request) else {}),
         "attachment_a": a,
         "attachment_b": b,
         "notification_of_submitter_a": NotificationFactory(recipient=world.personas["submitter_a"]),
@@ -1344,6 +1346,11 @@ def objects(world, frameworks):
             rag="red",
         ),
     }
+
+
+def _needs_packs(request) -> bool:
+    case = getattr(getattr(request.node, "callspec", None), "params", {}).get("case")
+    return case is None or "reporting" in case.route
 
 
 def _packs(world):
