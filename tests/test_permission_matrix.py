@@ -1241,6 +1241,13 @@ MATRIX += [
 ]
 
 
+# --- Documents (letters and PDFs) -------------------------------------------------------------
+MATRIX += []  # documents: entries go in this list
+
+# --- Language preference ----------------------------------------------------------------------
+MATRIX += []  # language: entries go in this list
+
+
 EXEMPT_NAMESPACES = {"admin"}
 REPRESENTATIVES = {"admin:index"}
 
