@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attachment, Notification
+from .models import Attachment, Notification, UserPreference
 
 
 @admin.register(Attachment)
@@ -16,3 +17,11 @@ class AttachmentAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
     list_filter = ["read_at"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "language", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["version"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
@@ -120,3 +121,51 @@ class Notification(BaseModel):
 
     def __str__(self):
         return self.subject
+
+
+class UserPreference(BaseModel):
+    """One user's own settings: for now the interface language, remembered by the header switch.
+
+    Applied at sign-in by ``oversight.middleware.UserLanguageMiddleware``.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.language or '-'}"
+
+    @classmethod
+    def remember_language(cls, user, code: str) -> UserPreference:
+        """Store ``code`` as ``user``'s language (a no-op when it is already the stored one)."""
+        if code not in dict(settings.LANGUAGES):
+            raise ValueError(f"Unknown language {code!r}")
+        preference, created = cls.objects.get_or_create(user=user, defaults={"language": code})
+        if not created and preference.language != code:
+            preference.language = code
+            preference.version += 1
+            preference.save(update_fields=["language", "version", "updated_at"])
+        return preference
+
+    @classmethod
+    def language_of(cls, user) -> str:
+        """``user``'s stored language, or "" when they have not chosen one."""
+        return cls.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
+LANGUAGE_AT_SIGN_IN = "oversight_language_at_sign_in"
+
+
+@receiver(user_logged_in)
+def _remember_language_at_sign_in(sender, request, user, **kwargs):
+    """Put the user's stored language in the new session, for ``UserLanguageMiddleware`` to
+    apply and set as the cookie (a signal cannot set a cookie). Nothing is stored for a user
+    who has not chosen a language, so their requests cost nothing extra."""
+    language = UserPreference.language_of(user)
+    if language and request is not None and hasattr(request, "session"):
+        request.session[LANGUAGE_AT_SIGN_IN] = language

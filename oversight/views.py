@@ -146,27 +146,33 @@ def notification_read(request, pk):
     return redirect("notification-list")
 
 
-@require_GET
 def switch_language(request, code):
-    """Switch between English and Welsh and return to the page the user was on."""
+    """Switch between English and Welsh and return to the page the user was on.
+
+    The header posts here (a form styled as a link, with CSRF): for a signed-in user the choice
+    is also stored as their preference, applied again at their next sign-in. A GET (an old
+    bookmark or a typed address) only sets the language cookie for this browser.
+    """
+    from django.http import HttpResponseNotAllowed
     from django.utils import translation
     from django.utils.http import url_has_allowed_host_and_scheme
 
+    from .middleware import set_language_cookie
+    from .models import UserPreference
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if code not in dict(settings.LANGUAGES):
         raise Http404("No such language.")
-    next_url = request.GET.get("next", "/")
+    params = request.POST if request.method == "POST" else request.GET
+    next_url = params.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
+    if request.method == "POST" and request.user.is_authenticated:
+        UserPreference.remember_language(request.user, code)
     translation.activate(code)
     response = redirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=False,
-        samesite="Lax",
-    )
+    set_language_cookie(response, code)
     return response

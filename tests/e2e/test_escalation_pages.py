@@ -90,8 +90,10 @@ def test_every_escalation_page_passes_axe(page, live_server, content, sign_in, a
 
 def test_the_overview_in_welsh_passes_axe(page, live_server, content, sign_in, axe_check):
     sign_in(page, "official")
-    page.goto(f"{live_server.url}/language/cy/?next=/escalation/")
+    page.goto(f"{live_server.url}/escalation/")
+    page.get_by_role("button", name="Cymraeg").click()  # the header's switch: a form with CSRF
     expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page).to_have_url(f"{live_server.url}/escalation/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lefelau uwchgyfeirio")
     axe_check(page)
 
