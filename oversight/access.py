@@ -236,6 +236,24 @@ def restrict_uploads(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(created_by_id=p.user_id) if p.authenticated else queryset.none()
 
 
+def _document_visible(p: Principal, obj) -> bool:
+    """A letter or PDF (``reporting.Document``): WG, NHS P&I and administrators see every one,
+    drafts included; an organisation's own people see its documents once issued, never drafts."""
+    if p.sees_all_organisations:
+        return True
+    return p.authenticated and obj.status == "issued" and p.is_member_of(obj.organisation_id)
+
+
+def restrict_documents(queryset: QuerySet, user) -> QuerySet:
+    """Documents the user may see (the query form of ``_document_visible``)."""
+    p = principal(user)
+    if not p.authenticated:
+        return queryset.none()
+    if p.sees_all_organisations:
+        return queryset
+    return queryset.filter(organisation__in=list(p.roles_by_organisation), status="issued")
+
+
 # Models whose visibility is not simply "whoever sees its organisation".
 VISIBILITY = {
     "reporting.uploadjob": lambda p, obj: p.authenticated and obj.created_by_id == p.user_id,
@@ -245,6 +263,7 @@ VISIBILITY = {
     "reporting.pillarnarrative": _pack_visible,
     "reporting.packrisk": _pack_visible,
     "reporting.deepdivetopic": _pack_visible,
+    "reporting.document": _document_visible,
     "meetings.meeting": _meeting_visible,
     "escalation.intelligenceitem": _intelligence_visible,
     "escalation.tripartiteround": _tripartite_round_visible,
@@ -405,6 +424,15 @@ RULES: dict[str, Rule] = {
     "reporting.daily.submit": lambda p, obj: (
         p.has_role(Role.NHSPI_ANALYST) or p.has_role_in(_organisation_id_of(obj), Role.ORG_SUBMITTER)
     ),
+    # Documents (letters and PDFs). Seen: _document_visible (the register, for ``obj`` None, is
+    # open to every signed-in user and lists only what each may see). Drafted, edited and
+    # re-issued by WG staff (the secretariat writes up meetings) and NHS P&I analysts;
+    # approved by WG officials or decision makers (which of them for which letter is a
+    # framework rule: reporting.rules); issued by any WG role.
+    "reporting.document.view": lambda p, obj: p.authenticated and (obj is None or _document_visible(p, obj)),
+    "reporting.document.draft": lambda p, obj: p.has_role(*WG_ROLES, Role.NHSPI_ANALYST),
+    "reporting.document.approve": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "reporting.document.issue": lambda p, obj: p.has_role(*WG_ROLES),
 }
 
 

@@ -73,3 +73,32 @@ class CriterionBindingAdmin(VersionedHistoryAdmin):
     @admin.display(description=_("organisation"), ordering="criterion__organisation__name")
     def organisation(self, binding):
         return binding.criterion.organisation
+
+
+from .models import Document  # noqa: E402
+
+
+@admin.register(Document)
+class DocumentAdmin(VersionedHistoryAdmin):
+    """Read-mostly: documents are drafted, approved and issued through the service's pages, which
+    keep an issued document unchanged."""
+
+    list_display = ["register_number", "title", "kind", "organisation", "status", "issued_on"]
+    list_filter = ["kind", "status", "language"]
+    search_fields = ["register_number", "title"]
+    readonly_fields = [
+        "status",
+        "register_number",
+        "issued_on",
+        "issued_by",
+        "file",
+        "sha256",
+        "size",
+        "page_count",
+        "replaces",
+        "approved_by",
+        "approved_on",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -105,7 +105,7 @@ def _months(consecutive_months) -> int:
 
 def _locked(criterion: DeescalationCriterion) -> tuple[DeescalationCriterion, CriterionBinding | None]:
     """The criterion and its binding (if any), locked for this transaction."""
-    current = DeescalationCriterion.objects.select_for_update().select_related("case").get(pk=criterion.pk)
+    current = DeescalationCriterion.objects.select_for_update(of=("self",)).select_related("case").get(pk=criterion.pk)
     binding = CriterionBinding.objects.select_for_update().select_related("measure").filter(criterion=current).first()
     return current, binding
 

@@ -169,3 +169,58 @@ class CriterionBindingForm(forms.Form):
             ("", _("Choose")),
             *[(value, f"{words[value]} ({symbol})") for value, symbol in Comparison.choices],
         ]
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+def _document_languages():
+    from .models import Document
+
+    return Document.Language.choices
+
+
+class DocumentDraftForm(forms.Form):
+    """Draft a notification letter from a decided decision."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the letter"),
+        choices=_document_languages,
+        initial="en",
+        widget=forms.RadioSelect,
+        help_text=_("As the recipient prefers. A bilingual letter has the Welsh first, then the English."),
+    )
+    addressee_name = forms.CharField(
+        label=_("Addressed to"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for the organisation's chief executive."),
+    )
+    addressee_role = forms.CharField(label=_("Their role"), max_length=200, required=False)
+
+
+class DocumentEditForm(VersionedForm):
+    """A draft's text: only a draft can be edited."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    language = forms.ChoiceField(
+        label=_("Language of the letter"), choices=_document_languages, widget=forms.RadioSelect
+    )
+    addressee_name = forms.CharField(label=_("Addressed to"), max_length=200)
+    addressee_role = forms.CharField(label=_("Their role"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Paragraphs separated by a blank line."),
+    )
+    body_cy = forms.CharField(label=_("Text (Welsh)"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    reason = forms.CharField(label=_("What you changed, and why"), max_length=200, required=False)
+
+
+class DocumentReissueForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the issued document needs correcting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the new version, which replaces this one when it is issued."),
+    )

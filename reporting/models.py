@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from oversight.i18n import Bilingual
-from oversight.models import BaseModel
+from oversight.models import BaseModel, private_storage
 
 from .choices import (
     ESCALATION_DOMAIN_FOR_PILLAR,
@@ -680,3 +680,142 @@ class UploadJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.STORED, self.Status.REFUSED, self.Status.FAILED)
+
+
+# --- Documents: letters and PDFs ----------------------------------------------------------------
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # Named by register number, never by anything a user typed.
+    return f"documents/{instance.issued_on:%Y/%m}/{instance.register_number}.pdf"
+
+
+class Document(BaseModel):
+    """A letter or PDF produced by the service: drafted (editable text), approved by the
+    signatory's role, then issued. Issuing renders the PDF (``reporting.tasks.issue_document``),
+    stores its exact bytes privately with their sha256, and gives a register number; an issued
+    document never changes. A correction is a re-issue: a new draft whose ``replaces`` points at
+    the issued document it corrects. The writes are in ``reporting.documents``; the framework's
+    rules (who approves what, the register number) in ``reporting.rules``."""
+
+    class Kind(models.TextChoices):
+        ESCALATION_NOTIFICATION = "escalation_notification", _("Escalation or de-escalation notification")
+        LETTER_OF_CONCERN = "letter_of_concern", _("Letter of concern or performance notice")
+        POST_MEETING_LETTER = "post_meeting_letter", _("Post-meeting letter")
+        AGENDA_PACK = "agenda_pack", _("Agenda pack")
+        PERFORMANCE_PACK = "performance_pack", _("Performance pack")
+        PUBLIC_SUMMARY = "public_summary", _("Public accountability summary")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        WELSH = "cy", _("Welsh")
+        BILINGUAL = "bilingual", _("Welsh and English")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        ISSUED = "issued", _("Issued")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text (English)"), blank=True, help_text=_("Paragraphs separated by a blank line."))
+    body_cy = models.TextField(
+        _("text (Welsh)"),
+        blank=True,
+        help_text=_("For a Welsh or bilingual document. Paragraphs separated by a blank line."),
+    )
+    organisation = models.ForeignKey(
+        ORGANISATION, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "escalation.EscalationDecision",
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "escalation.EscalationCase",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", verbose_name=_("meeting"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pack = models.ForeignKey(
+        Pack, verbose_name=_("pack"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level concerned"), null=True, blank=True, help_text=_("For a notification: the level it notifies.")
+    )
+    addressee_name = models.CharField(_("addressee"), max_length=200)
+    addressee_role = models.CharField(_("addressee's role"), max_length=200, blank=True)
+    signatory = models.ForeignKey(
+        USER, verbose_name=_("signatory"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signatory_role = models.CharField(_("signatory's role"), max_length=200, blank=True)
+    drafted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    register_number = models.CharField(_("register number"), max_length=20, unique=True, null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.FileField(_("PDF"), storage=private_storage, upload_to=document_path, max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text=_("For a correction: the issued document this one replaces."),
+    )
+    reissue_reason = models.TextField(_("why it is re-issued"), blank=True)
+
+    history = HistoricalRecords()
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="issued")
+                | (
+                    Q(register_number__isnull=False)
+                    & Q(issued_on__isnull=False)
+                    & ~Q(sha256="")
+                    & ~Q(file="")
+                    & Q(page_count__isnull=False)
+                ),
+                name="document_issued_has_number_file_checksum",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(reissue_reason=""), name="document_reissue_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.register_number or self.title
+
+    def get_absolute_url(self):
+        return reverse("reporting:document-detail", args=[self.pk])
+
+    def paragraphs(self, language: str) -> list[str]:
+        """The text in ``language`` ("en" or "cy") as paragraphs."""
+        text = self.body_cy if language == "cy" else self.body
+        return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED

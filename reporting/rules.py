@@ -294,3 +294,100 @@ def criterion_met(*, values: Sequence[Decimal | None], operator: str, threshold:
     if months < 1 or len(values) < months:
         return False
     return all(v is not None and compare(Decimal(v), operator, Decimal(threshold)) for v in values[-months:])
+
+
+# --- Documents ----------------------------------------------------------------------------------
+#
+# Choices made where the issue (#6) is silent (also in docs/decisions.md):
+#
+# * **Drafting** (and editing a draft, and opening a re-issue): WG officials, decision makers and
+#   secretariat (who write up meetings), and NHS P&I analysts.
+# * **Approving** is by the signatory's role: a notification of a move involving level 4 or 5
+#   (targeted intervention, special measures) is approved by a WG decision maker (the DG / NHS
+#   Wales Chief Executive signs it); every other document by a WG official or decision maker.
+#   Nobody approves a document they drafted themselves unless they are a decision maker.
+# * **Issuing** (rendering, numbering and storing) follows approval and may be done by any WG
+#   role, secretariat included: it adds no judgement.
+# * **Register number**: ``OVS-<year>-<six digits>``, numbered on from the highest of the year.
+
+DOC_DRAFT, DOC_APPROVED, DOC_ISSUED = "draft", "approved", "issued"
+WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT = "wg_official", "wg_decision_maker", "wg_secretariat"
+DOCUMENT_DRAFTERS = frozenset({WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT, ANALYST})
+DOCUMENT_ISSUERS = frozenset({WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT})
+REGISTER_PREFIX = "OVS"
+
+
+def document_approver_roles(*, kind: str, level: int | None) -> frozenset[str]:
+    """The roles that may approve (sign off) a document of this kind at this level."""
+    if kind == "escalation_notification" and level is not None and level >= 4:
+        return frozenset({WG_DECISION_MAKER})
+    return frozenset({WG_OFFICIAL, WG_DECISION_MAKER})
+
+
+def document_transition_refusal(
+    *, status: str, to_status: str, kind: str, level: int | None, roles: Iterable[str], drafted_by_self: bool = False
+) -> Refusal | None:
+    """May someone holding ``roles`` move a document from ``status`` to ``to_status``?"""
+    from django.utils.translation import gettext as _
+
+    roles = set(roles)
+    if (status, to_status) == (DOC_DRAFT, DOC_DRAFT):
+        if not roles & DOCUMENT_DRAFTERS:
+            return Refusal("document_role", _("Only Welsh Government staff and NHS P&I analysts may draft documents."))
+        return None
+    if (status, to_status) == (DOC_DRAFT, DOC_APPROVED):
+        allowed = document_approver_roles(kind=kind, level=level)
+        if not roles & allowed:
+            if allowed == {WG_DECISION_MAKER}:
+                return Refusal(
+                    "document_approver",
+                    _("A notification at level 4 or 5 is approved by a Welsh Government decision maker."),
+                )
+            return Refusal("document_approver", _("Only Welsh Government officials may approve this document."))
+        if drafted_by_self and WG_DECISION_MAKER not in roles:
+            return Refusal("document_own_draft", _("Someone other than its drafter must approve this document."))
+        return None
+    if (status, to_status) == (DOC_APPROVED, DOC_ISSUED):
+        if not roles & DOCUMENT_ISSUERS:
+            return Refusal("document_role", _("Only Welsh Government staff may issue documents."))
+        return None
+    if status == DOC_ISSUED:
+        return Refusal("document_issued", _("This document has been issued and can no longer change."))
+    return Refusal(
+        "document_transition",
+        _("A document cannot go from %(from)s to %(to)s.") % {"from": status, "to": to_status},
+    )
+
+
+def document_editable_refusal(*, status: str) -> Refusal | None:
+    """Only a draft's text may change; an approved document goes back to draft first."""
+    from django.utils.translation import gettext as _
+
+    if status == DOC_DRAFT:
+        return None
+    if status == DOC_ISSUED:
+        return Refusal("document_issued", _("This document has been issued and can no longer change."))
+    return Refusal("document_not_draft", _("Only a draft can be edited."))
+
+
+def register_number(*, year: int, sequence: int) -> str:
+    """The register number of the ``sequence``-th document issued in ``year``."""
+    if not 1 <= sequence <= 999_999:
+        raise ValueError(f"register sequence out of range: {sequence}")
+    return f"{REGISTER_PREFIX}-{year:04d}-{sequence:06d}"
+
+
+def next_register_sequence(numbers: Iterable[str], *, year: int) -> int:
+    """One more than the highest sequence already given in ``year`` (1 for the first)."""
+    prefix = f"{REGISTER_PREFIX}-{year:04d}-"
+    used = [int(n[len(prefix) :]) for n in numbers if n and n.startswith(prefix) and n[len(prefix) :].isdigit()]
+    return max(used, default=0) + 1
+
+
+def notification_kind(*, from_level: int, to_level: int) -> str:
+    """ "escalation" for a move up, "de-escalation" for a move down (a re-scoping is neither)."""
+    if to_level > from_level:
+        return "escalation"
+    if to_level < from_level:
+        return "de-escalation"
+    return "no_change"

@@ -35,3 +35,11 @@ def evaluate_criteria(on: str | None = None, organisation_id: int | None = None)
     today = date.fromisoformat(on) if on else timezone.localdate()
     organisation_ids = None if organisation_id is None else [organisation_id]
     return str(evaluate_bound_criteria(today=today, organisation_ids=organisation_ids))
+
+
+@shared_task(acks_late=True)
+def issue_document(document_id: int, actor_id: int) -> str:
+    """Render, number and store an approved document's PDF; run twice, it issues once."""
+    from .documents import document_issue_now
+
+    return document_issue_now(document_id, actor_id).register_number or ""

@@ -32,3 +32,17 @@ urlpatterns = [
     path("criteria/<int:pk>/binding/", bindings_views.criterion_binding, name="criterion-binding"),
     path("criteria/<int:pk>/binding/remove/", bindings_views.criterion_unbind, name="criterion-unbind"),
 ]
+
+from .views import documents as document_views  # noqa: E402
+
+urlpatterns += [
+    # Documents: the register, a document and its actions, drafting from a decision, the download.
+    path("documents/", document_views.DocumentListView.as_view(), name="document-list"),
+    path("documents/<int:pk>/", document_views.document_detail, name="document-detail"),
+    path("documents/<int:pk>/edit/", document_views.document_edit, name="document-edit"),
+    path("documents/<int:pk>/approve/", document_views.document_approve, name="document-approve"),
+    path("documents/<int:pk>/issue/", document_views.document_issue, name="document-issue"),
+    path("documents/<int:pk>/reissue/", document_views.document_reissue, name="document-reissue"),
+    path("documents/<int:pk>/download.pdf", document_views.document_download, name="document-download"),
+    path("documents/from-decision/<int:decision_pk>/", document_views.document_draft, name="document-draft"),
+]

@@ -145,6 +145,14 @@ MATRIX: list[Case] = [
     Case("login", lambda w, o: reverse("login"), everyone(200, 200)),
     Case("logout", lambda w, o: reverse("logout"), everyone(302, 302), method="post"),
     Case("switch-language", lambda w, o: reverse("switch-language", args=["cy"]) + "?next=/", everyone(302, 302)),
+    Case(
+        "switch-language",
+        lambda w, o: reverse("switch-language", args=["cy"]),
+        everyone(302, 302),
+        method="post",
+        data=lambda w, o, p: {"next": "/"},
+        note="the header's form; stores a signed-in user's preference",
+    ),
     Case("notification-list", lambda w, o: reverse("notification-list"), SIGNED_IN_PAGE),
     Case(
         "notification-read",
@@ -1242,7 +1250,88 @@ MATRIX += [
 
 
 # --- Documents (letters and PDFs) -------------------------------------------------------------
-MATRIX += []  # documents: entries go in this list
+def _document_a(stage):
+    """A letter of organisation A's at ``stage`` (made inside the persona's savepoint, so rolled
+    back after), kept in the objects for the request body to read its version."""
+
+    def make(w, o):
+        from reporting import documents
+
+        official = w.personas["official"]
+        doc = documents.document_draft_from_decision(actor=w.personas["analyst"], decision=o["decided_a"])
+        if stage != "draft":
+            doc = documents.document_approve(actor=official, document=doc, expected_version=doc.version)
+        if stage == "issued":
+            doc = documents.document_issue_now(doc.pk, official.pk)
+        o["document"] = doc
+        return doc
+
+    return make
+
+
+def _document_url(name, stage):
+    return lambda w, o: reverse(f"reporting:{name}", args=[_document_a(stage)(w, o).pk])
+
+
+def _document_edit(w, o, p):
+    return {"version": o["document"].version, "title": "T", "language": "en", "addressee_name": "A", "body": "B"}
+
+
+# Documents: WG, NHS P&I and the administrator see every one; organisation A's people see A's
+# issued letters only, never drafts. Drafting and correcting: WG and NHS P&I; approving: WG
+# officials and decision makers; issuing: WG. Organisation B and HIW: 404.
+WG_ON_DOCUMENT_A = row(302, 302, 302, 403, 404, 404, 404, 403)
+MATRIX += [
+    Case("reporting:document-list", lambda w, o: reverse("reporting:document-list"), SIGNED_IN_PAGE),
+    Case(
+        "reporting:document-detail",
+        _document_url("document-detail", "draft"),
+        row(302, 200, 200, 200, 404, 404, 404, 200),
+        note="draft",
+    ),
+    Case("reporting:document-detail", _document_url("document-detail", "issued"), PRIVATE_A_PAGE, note="issued"),
+    Case("reporting:document-download", _document_url("document-download", "issued"), PRIVATE_A_PAGE),
+    Case(
+        "reporting:document-edit",
+        _document_url("document-edit", "draft"),
+        row(302, 302, 302, 302, 404, 404, 404, 403),
+        method="post",
+        data=_document_edit,
+    ),
+    Case(
+        "reporting:document-approve",
+        _document_url("document-approve", "draft"),
+        WG_ON_DOCUMENT_A,
+        method="post",
+        data=lambda w, o, p: {"version": o["document"].version},
+    ),
+    Case(
+        "reporting:document-issue",
+        _document_url("document-issue", "approved"),
+        WG_ON_DOCUMENT_A,
+        method="post",
+        data=lambda w, o, p: {"version": o["document"].version},
+    ),
+    Case(
+        "reporting:document-reissue",
+        _document_url("document-reissue", "issued"),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"reason": "Wrong date"},
+    ),
+    Case(
+        "reporting:document-draft",
+        lambda w, o: reverse("reporting:document-draft", args=[o["decided_a"].pk]),
+        row(302, 200, 200, 200, 403, 404, 404, 403),
+    ),
+    Case(
+        "reporting:document-draft",
+        lambda w, o: reverse("reporting:document-draft", args=[o["decided_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"language": "bilingual"},
+    ),
+]
 
 # --- Language preference ----------------------------------------------------------------------
 MATRIX += []  # language: entries go in this list

@@ -132,11 +132,15 @@ ACTIONS = [
     "reporting.suggestions.view",
     "reporting.daily.submit",
     "reporting.criteria.bind",
+    "reporting.document.view",
+    "reporting.document.draft",
+    "reporting.document.approve",
+    "reporting.document.issue",
 ]
 
 # For each persona, whether it may perform each action (in the order of ACTIONS) on org A's
 # objects: org A itself, submitter A's membership, an attachment of org A's, a notification
-# addressed to submitter A, a pack of org A's and a criterion of org A's.
+# addressed to submitter A, a pack of org A's, a criterion of org A's and an issued letter of org A's.
 Y, N = True, False
 # fmt: off
 EXPECTED = {
@@ -145,15 +149,15 @@ EXPECTED = {
     # concern raise triage, request send answer, support plans, intelligence add share, tripartite;
     # meetings: view manage, paper upload, action update, committee manage;
     # reporting: pack view edit submit curate, catalogue manage, analytics run, values upload,
-    # suggestions view, daily submit, criteria bind
-    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N],  # noqa: E501
-    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N],  # noqa: E501
-    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y, Y, Y, Y, Y],  # noqa: E501
-    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N, Y, N, Y, N],  # noqa: E501
-    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N],  # noqa: E501
-    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
-    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N, N, N, N, N],  # noqa: E501
+    # suggestions view, daily submit, criteria bind; document view draft approve issue
+    "anonymous":      [N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "official":       [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N, Y, Y, Y, Y],  # noqa: E501
+    "decision_maker": [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N, N, N, Y, N, Y, N, N, Y, Y, Y, Y],  # noqa: E501
+    "analyst":        [Y, Y, N, Y, N, Y, Y, N, N, Y, Y, Y, N, N, N, N, Y, Y, Y, Y, Y, Y, Y, Y, N, N, Y, N, Y, Y, N, Y, Y, N, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N],  # noqa: E501
+    "submitter_a":    [Y, Y, N, Y, N, Y, Y, Y, N, Y, N, N, N, N, N, N, N, Y, Y, N, N, Y, N, N, N, N, Y, N, Y, Y, N, Y, Y, Y, N, N, N, Y, N, Y, N, Y, N, N, N],  # noqa: E501
+    "submitter_b":    [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N],  # noqa: E501
+    "partner":        [Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N],  # noqa: E501
+    "admin":          [Y, Y, Y, Y, Y, Y, Y, N, Y, Y, N, N, N, N, N, N, N, N, Y, N, N, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, Y, N, N, N, N, N, Y, N, N, N],  # noqa: E501
 }
 # fmt: on
 
@@ -173,6 +177,10 @@ def _object_for(world, action):
         return NotificationFactory(recipient=world.personas["submitter_a"])
     if action.startswith("meetings."):
         return _meeting_of(world.org_a)
+    if action.startswith("reporting.document."):
+        from reporting.models import Document
+
+        return Document(organisation=world.org_a, status="issued", kind="escalation_notification")
     if action.startswith("reporting.criteria."):
         from escalation.models import DeescalationCriterion
 
