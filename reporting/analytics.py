@@ -75,14 +75,24 @@ def released_series(measure: Measure, *, organisation_ids=None) -> dict[int, Ser
 
 
 def chart(series: Series, *, change_points=()) -> spc.SpcResult:
-    """The SPC result for a series, rebased at the recorded change dates that apply to it."""
-    changes = [c for c in change_points if c.organisation_id in (None, series.organisation_id)]
+    """The SPC result for a series, rebased at the recorded change dates that apply to it (its
+    measure's, for its organisation or for every organisation). Where the latest of them froze
+    its limits after N points, every segment's limits are frozen after N points."""
+    changes = sorted(
+        (
+            c
+            for c in change_points
+            if c.measure_id == series.measure.pk and c.organisation_id in (None, series.organisation_id)
+        ),
+        key=lambda c: c.changed_on,
+    )
     target = float(series.measure.national_target) if series.measure.national_target is not None else None
     return spc.spc(
         series.values,
         direction=SPC_DIRECTION[series.measure.direction],
         dates=series.periods,
         change_dates=sorted({c.changed_on for c in changes}),
+        baseline_points=changes[-1].baseline_points if changes else None,
         target=target,
     )
 

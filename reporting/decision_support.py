@@ -176,11 +176,11 @@ def _suggestion(organisation_id, pillar, *, measures, values, bounds, caps) -> P
 
 
 def _latest_released_values(organisation_ids, *, on: date) -> dict[int, dict[int, tuple[date, Decimal]]]:
-    """For each organisation, each measure's latest released value (organisation → measure id →
-    (month, value)), in one query: values recorded as missing are passed over."""
+    """For each organisation, each measure's latest value released by ``on`` (organisation →
+    measure id → (month, value)), in one query: values recorded as missing are passed over."""
     rows = (
         PackValue.objects.filter(
-            pack__in=Pack.objects.latest_released()
+            pack__in=Pack.objects.latest_released(released_by=on)
             .filter(organisation_id__in=organisation_ids, period__lte=on)
             .values("pk"),
             value__isnull=False,

@@ -433,7 +433,10 @@ def _chart(plan: SeriesPlan, values: list[float], change_dates=()) -> tuple[anal
     series = analytics.Series(
         organisation_id=0, measure=plan.measure, periods=tuple(plan.periods), values=tuple(values)
     )
-    changes = [SimpleNamespace(organisation_id=None, changed_on=d) for d in change_dates]
+    changes = [
+        SimpleNamespace(measure_id=plan.measure.pk, organisation_id=None, changed_on=d, baseline_points=None)
+        for d in change_dates
+    ]
     return series, analytics.chart(series, change_points=changes)
 
 

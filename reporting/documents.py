@@ -21,6 +21,7 @@ import hashlib
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -158,6 +159,15 @@ def notification_paragraphs(decision, *, language: str) -> list[str]:
         return paragraphs
 
 
+def _level_for_approval(document: Document) -> int | None:
+    """The level that decides who approves a notification: the higher of the decision's two
+    levels, so a move out of level 4 or 5 is signed off like a move into it."""
+    decision = document.decision if document.decision_id else None
+    if decision is None:
+        return document.level
+    return max(level for level in (decision.from_level, decision.to_level, document.level) if level is not None)
+
+
 def document_draft_from_decision(
     *,
     actor,
@@ -237,7 +247,7 @@ def document_approve(*, actor, document: Document, expected_version: int | None,
             status=document.status,
             to_status=rules.DOC_APPROVED,
             kind=document.kind,
-            level=document.level,
+            level=_level_for_approval(document),
             roles=access.principal(actor).roles,
             drafted_by_self=document.drafted_by_id == actor.pk,
         )
@@ -273,7 +283,7 @@ def document_issue(*, actor, document: Document, expected_version: int | None) -
                 status=current.status,
                 to_status=rules.DOC_ISSUED,
                 kind=current.kind,
-                level=current.level,
+                level=_level_for_approval(current),
                 roles=access.principal(actor).roles,
             )
         )
@@ -321,8 +331,11 @@ def document_issue_now(document_id: int, actor_id: int) -> Document:
     for attempt in range(3):
         try:
             return _issue_once(document_id, actor)
-        except IntegrityError:
-            if attempt == 2:
+        except (IntegrityError, ValidationError) as error:
+            # The number was taken meanwhile: the database's unique constraint, or the model's
+            # unique check before the save, says so. Anything else is not ours to retry.
+            taken = isinstance(error, IntegrityError) or "register_number" in getattr(error, "error_dict", {})
+            if attempt == 2 or not taken:
                 raise
     raise AssertionError("unreachable")
 
@@ -342,7 +355,7 @@ def _issue_once(document_id: int, actor) -> Document:
                 status=document.status,
                 to_status=rules.DOC_ISSUED,
                 kind=document.kind,
-                level=document.level,
+                level=_level_for_approval(document),
                 roles=access.principal(actor).roles,
             )
         )

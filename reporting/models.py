@@ -217,15 +217,22 @@ class PackQuerySet(models.QuerySet):
     def released(self) -> PackQuerySet:
         return self.filter(status=PackStatus.RELEASED)
 
-    def latest_released(self) -> PackQuerySet:
-        """For each (organisation, period), the highest released revision: the released numbers."""
+    def latest_released(self, *, released_by: date | None = None) -> PackQuerySet:
+        """For each (organisation, period), the highest released revision: the released numbers.
+        With ``released_by``, the released numbers as they stood that day: only what had been
+        released by then counts (a correction released later does not)."""
+        released = Pack.objects.released()
+        if released_by is not None:
+            released = released.filter(released_at__date__lte=released_by)
         highest = (
-            Pack.objects.released()
-            .filter(organisation=OuterRef("organisation"), period=OuterRef("period"))
+            released.filter(organisation=OuterRef("organisation"), period=OuterRef("period"))
             .order_by("-revision")
             .values("revision")[:1]
         )
-        return self.released().filter(revision=Subquery(highest))
+        mine = self.released()
+        if released_by is not None:
+            mine = mine.filter(released_at__date__lte=released_by)
+        return mine.filter(revision=Subquery(highest))
 
 
 class Pack(BaseModel):

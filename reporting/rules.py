@@ -16,6 +16,7 @@ Choices made where the issue (#5) is silent are stated beside each rule:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -117,8 +118,12 @@ def parse_value(text) -> Decimal | None:
     elif isinstance(text, int):
         number = Decimal(text)
     elif isinstance(text, float):
-        # A spreadsheet's number: its binary noise rounded off at the places we store.
-        number = Decimal(repr(text)).quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES)).normalize()
+        # A spreadsheet's number: its binary noise rounded off at the places we store. One too
+        # large to round (or not finite) is kept as it is, for the checks below and the unit's
+        # range to refuse by name.
+        number = Decimal(repr(text))
+        with contextlib.suppress(InvalidOperation):
+            number = number.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES)).normalize()
     else:
         cleaned = str(text).strip()
         if not cleaned:

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -111,7 +111,15 @@ def pack_create(*, actor, organisation, period: date) -> Pack:
     if existing is not None:
         return existing
     pack = Pack(organisation=organisation, period=period, due_on=rules.pack_due_on(period))
-    return _create(pack, actor=actor, reason=f"Pack opened for {_month_name(period)}")
+    try:
+        with transaction.atomic():
+            return _create(pack, actor=actor, reason=f"Pack opened for {_month_name(period)}")
+    except (IntegrityError, OversightError):
+        # Opened by someone else a moment ago (a double click, two people at once): that one.
+        existing = Pack.objects.current().filter(organisation=organisation, period=period).first()
+        if existing is None:
+            raise
+        return existing
 
 
 # --- Values -----------------------------------------------------------------------------------

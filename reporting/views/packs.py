@@ -142,14 +142,14 @@ def _pack(request, pk) -> Pack:
     return selectors.pack_detail(request.user, pk)
 
 
-def _value_rows(pack: Pack):
+def _value_rows(pack: Pack, user):
     """Per pillar, each measure of the pack with its value and its status against the target
-    and the agreed trajectory."""
+    and the agreed trajectory. Trajectories are the organisation's own business: they are shown
+    only to those who see its private data (``access.restrict``), even on a released pack."""
     measures = selectors.pack_measures(pack.organisation, pack.period)
     values = {v.measure_id: v for v in pack.values.all()}
-    trajectories = {
-        t.measure_id: t for t in Trajectory.objects.filter(organisation_id=pack.organisation_id, period=pack.period)
-    }
+    agreed = Trajectory.objects.filter(organisation_id=pack.organisation_id, period=pack.period)
+    trajectories = {t.measure_id: t for t in access.restrict(agreed, user)}
     spc_results = pack_spc(pack)
     groups: dict[str, list] = {}
     for measure in measures:
@@ -228,13 +228,14 @@ def pack_detail(request, pk, failed=None):
     pack = _pack(request, pk)
     fmt = request.GET.get("export")
     if fmt in FORMATS and not failed:
-        rows = [row for _label, _pillar, pillar_rows in _value_rows(pack) for row in pillar_rows]
+        rows = [row for _label, _pillar, pillar_rows in _value_rows(pack, request.user) for row in pillar_rows]
         name = f"pack-{pack.organisation.code}-{pack.period:%Y-%m}-v{pack.revision}"
         return export_response(rows=rows, columns=VALUE_COLUMNS, filename=name, fmt=fmt)
     forms = _forms(request, pack)
     forms.update(failed or {})
     editable = pack.status in EDITABLE and access.can(request.user, "reporting.pack.edit", pack)
-    groups = _value_rows(pack)
+    groups = _value_rows(pack, request.user)
+    insider = access.can_see_organisation(request.user, pack.organisation_id)
     filled = sum(1 for _label, _pillar, rows in groups for row in rows if row["value"] is not None)
     context = {
         "pack": pack,
@@ -249,7 +250,10 @@ def pack_detail(request, pk, failed=None):
         "pillars": Pillar.choices,
         "versions": selectors.pack_versions(request.user, pack),
         "uploads": access.restrict_uploads(UploadJob.objects.filter(pack=pack), request.user).defer("content")[:5],
-        "history": pack.history.select_related("history_user").order_by("-history_date")[:50],
+        # The workflow's history (return comments, correction reasons) is the organisation's and
+        # NHS P&I's business; others see the released numbers only.
+        "history": pack.history.select_related("history_user").order_by("-history_date")[:50] if insider else [],
+        "insider": insider,
     }
     return render(request, "reporting/pack_detail.html", context, status=409 if _conflict(forms) else 200)
 

@@ -139,3 +139,19 @@ def test_a_month_without_a_released_value_breaks_the_run():
     trajectories = {p: Trajectory(value=80, tolerance=0) for p in periods}
     assert trajectory_missed_since(series, trajectories, 3) is None
     assert trajectory_missed_since(series, trajectories, 2) == date(2026, 4, 1)
+
+
+def test_a_change_point_rebases_only_its_own_measure_and_can_freeze_the_limits():
+    from reporting.analytics import Series, chart
+    from reporting.models import ChangePoint, Measure
+
+    periods = tuple(date(2024 + m // 12, m % 12 + 1, 1) for m in range(30))
+    values = tuple(float(50 + (7 * n) % 5) for n in range(30))
+    ours, other = Measure(pk=1, code="A", direction="higher"), Measure(pk=2, code="B", direction="higher")
+    series = Series(organisation_id=1, measure=ours, periods=periods, values=values)
+    elsewhere = ChangePoint(measure=other, organisation_id=None, changed_on=date(2025, 1, 1), reason="r")
+    assert len(chart(series, change_points=[elsewhere]).segments) == 1
+    here = ChangePoint(measure=ours, organisation_id=None, changed_on=date(2025, 1, 1), reason="r")
+    assert len(chart(series, change_points=[here]).segments) == 2
+    frozen = ChangePoint(measure=ours, organisation_id=1, changed_on=date(2025, 1, 1), reason="r", baseline_points=12)
+    assert chart(series, change_points=[frozen]).segments[-1].limits.baseline_points == 12

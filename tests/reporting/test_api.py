@@ -851,7 +851,7 @@ def test_a_suggested_level_shows_its_breakdown_and_caps(world, p, catalogue, as_
     # Finance: the public sector payment target met (95%: score 1, so level 1 on its own), but
     # the break-even duty failed (-1.5): no better than level 3.
     released(world, p, **{"F-PSPP": "95", "F-BREAKEVEN": "-1.5"})
-    body = as_("decision_maker").get(url("suggested-level-list"), {"organisation": "ORGA", "on": "2026-06-30"}).json()
+    body = as_("decision_maker").get(url("suggested-level-list"), {"organisation": "ORGA"}).json()
     assert [o["organisation"] for o in body] == ["ORGA"]
     pillars = {s["pillar"]: s for s in body[0]["pillars"]}
     assert list(pillars) == ["quality", "workforce", "finance", "delivery_performance", "leadership"]
@@ -877,3 +877,20 @@ def test_suggested_levels_for_every_organisation_are_a_bounded_number_of_queries
         body = client.get(url("suggested-level-list")).json()
     assert {"ORGA", "ORGB", "HB0", "HB9"} <= {o["organisation"] for o in body}
     assert "WG" not in {o["organisation"] for o in body}  # not a statutory NHS organisation
+
+
+@pytest.mark.parametrize("endpoint", ["values", "daily", "trajectories"])
+def test_a_huge_json_number_is_refused_by_name_not_a_server_error(world, catalogue, as_, endpoint):
+    client = as_("analyst")
+    if endpoint == "values":
+        pack = client.post(url("pack-list"), {"organisation": "ORGA", "period": "2026-05"}, format="json").json()
+        body = {"version": pack["version"], "values": [{"measure": "UEC-ED12H", "value": 1e24}]}
+        response = client.post(reverse("api:reporting-pack-values", args=[pack["id"]]), body, format="json")
+    elif endpoint == "daily":
+        row = {"organisation": "ORGA", "measure": "UEC-ED12H-D", "day": str(_today()), "value": 1e24}
+        response = client.post(url("daily-value-list"), [row], format="json")
+    else:
+        row = {"organisation": "ORGA", "measure": "UEC-ED12H", "period": "2026-05", "value": 1e24}
+        response = client.post(url("trajectory-list"), [row], format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "value"

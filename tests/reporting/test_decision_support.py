@@ -273,3 +273,22 @@ def test_the_decision_form_page_shows_the_suggestion_once_organisation_and_scope
         {"organisation": world.org_a.pk, "scope_kind": "organisation", "to_level": 2, "planned_on": "2026-12-15"},
     ).content.decode()
     assert "data-decision-support" in refused and "Finance: level 1 suggested" in refused
+
+
+def test_the_suggestion_on_a_day_uses_only_what_had_been_released_by_then(world, catalogue):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    higher = catalogue["higher"]
+    london = ZoneInfo("Europe/London")
+    october = pack(world.org_a, OCT, {higher: 80})
+    Pack.objects.filter(pk=october.pk).update(released_at=datetime(2026, 11, 20, 12, tzinfo=london))
+    correction = pack(world.org_a, OCT, {higher: 96}, corrects=october)
+    Pack.objects.filter(pk=correction.pk).update(released_at=datetime(2026, 12, 20, 12, tzinfo=london))
+
+    def value_on(day):
+        [suggestion] = decision_support.suggestions(world.org_a, pillars=["workforce"], on=day)
+        return next(s for s in suggestion.scores if s.measure.code == "T-HIGH").value
+
+    assert value_on(date(2026, 12, 15)) == 80  # the correction was not yet released
+    assert value_on(date(2026, 12, 31)) == 96

@@ -452,3 +452,13 @@ def test_the_register_query_count_does_not_grow_with_rows(client, world, decided
     with django_assert_max_num_queries(12):
         response = official.get(reverse("reporting:document-list"))
     assert response.context["paginator"].count == 6
+
+
+def test_a_notification_out_of_level_4_is_approved_like_one_into_it():
+    from escalation.models import EscalationDecision
+    from reporting.models import Document
+
+    down = Document(kind=Document.Kind.ESCALATION_NOTIFICATION, level=3)
+    down.decision = EscalationDecision(pk=1, from_level=4, to_level=3)
+    assert documents._level_for_approval(down) == 4
+    assert documents._level_for_approval(Document(kind=Document.Kind.ESCALATION_NOTIFICATION, level=2)) == 2

@@ -359,3 +359,32 @@ def test_the_pack_values_table_exports_with_statuses(world, p, client, django_ca
     assert by_code[percent.code]["Against target"] == expected
     xlsx = client.get(pack.get_absolute_url(), {"export": "xlsx"})
     assert xlsx.content[:2] == b"PK"
+
+
+def test_a_released_pack_shows_others_its_numbers_but_not_the_organisations_trajectories_or_workflow(world, p, client):
+    from reporting.models import Trajectory
+
+    pack = open_pack(world, p)
+    measures = selectors.pack_measures(world.org_a, MAY)
+    values = {m.code: SAMPLE.get(m.unit, "10") for m in measures}
+    pack = services.pack_values_set(actor=p["submitter_a"], pack=pack, expected_version=pack.version, values=values)
+    pack = services.pack_submit(actor=p["submitter_a"], pack=pack, expected_version=pack.version)
+    pack = services.pack_return(
+        actor=p["analyst"], pack=pack, expected_version=pack.version, comment="Private: recheck stroke data."
+    )
+    pack = services.pack_submit(actor=p["submitter_a"], pack=pack, expected_version=pack.version)
+    pack = services.pack_validate(actor=p["analyst"], pack=pack, expected_version=pack.version)
+    pack = services.pack_release(actor=p["analyst"], pack=pack, expected_version=pack.version)
+    measure = next(m for m in measures if m.unit == Unit.COUNT)
+    Trajectory.objects.create(organisation=world.org_a, measure=measure, period=MAY, value=Decimal("424242"))
+
+    own = as_user(client, p["submitter_a"]).get(pack.get_absolute_url()).content.decode()
+    assert "424242" in own and "Private: recheck stroke data." in own
+    other = as_user(client, p["submitter_b"])
+    page = other.get(pack.get_absolute_url()).content.decode()
+    assert measure.code in page
+    assert "424242" not in page and "Private: recheck stroke data." not in page
+    rows = {
+        r["Measure"]: r for r in csv.DictReader(io.StringIO(other.get(pack.get_absolute_url(), {"export": "csv"}).text))
+    }
+    assert rows[measure.code]["Trajectory"] == "" and rows[measure.code]["Value"] == "10.0000"

@@ -76,13 +76,26 @@ def test_value_ranges(unit, value, ok):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12.5", D("12.5")), (" 7 ", D("7")), ("", None), (None, None), (3, D("3")), (95.123456, D("95.1235"))],
+    [
+        ("12.5", D("12.5")),
+        (" 7 ", D("7")),
+        ("", None),
+        (None, None),
+        (3, D("3")),
+        (95.123456, D("95.1235")),
+        (1e24, D("1e24")),  # too large to round: kept, for the unit's range to refuse by name
+    ],
 )
 def test_parse_value(text, expected):
     assert rules.parse_value(text) == expected
 
 
-@pytest.mark.parametrize("text", ["abc", "NaN", "Infinity", "1,000", True])
+def test_a_huge_spreadsheet_number_is_refused_by_its_units_range_not_an_error():
+    refusal = rules.value_refusal(unit=Unit.COUNT, value=rules.parse_value(1e24), measure="UEC-ED12H")
+    assert refusal is not None and "UEC-ED12H" in refusal.message
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "Infinity", "1,000", True, float("inf"), float("nan")])
 def test_parse_value_refuses(text):
     with pytest.raises(ValueError):
         rules.parse_value(text)
