@@ -21,7 +21,7 @@ from escalation import services as escalation_services
 from escalation.models import Domain
 from organisations.models import Organisation
 
-from . import spc
+from . import rules, spc
 from .choices import ESCALATION_DOMAIN_FOR_PILLAR, SPC_DIRECTION, Direction, Frequency
 from .models import ChangePoint, Measure, PackValue, Trajectory
 
@@ -169,41 +169,13 @@ def _trajectories(measure: Measure) -> dict[int, dict[date, Trajectory]]:
     return found
 
 
-def _missed(value: float, trajectory: Trajectory | None, direction) -> bool:
-    if trajectory is None:
-        return False
-    status = spc.value_status(
-        value,
-        target=None,
-        direction=direction,
-        trajectory=float(trajectory.value),
-        tolerance=float(trajectory.tolerance or 0),
-    )
-    return getattr(status, "trajectory", None) == spc.Status.MISSED
-
-
-def _month_before(day: date) -> date:
-    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
-
-
 def trajectory_missed_since(series: Series, trajectories: dict, months: int) -> date | None:
-    """When the latest ``months`` released months running each missed their trajectory
-    (beyond its tolerance, in the measure's bad direction): the month the unbroken run of
-    misses began, so that a miss that goes on is one episode (one concern), not a new one each
-    month. Otherwise None. A month with no released value, or no trajectory, breaks the run."""
-    if months < 1 or len(series.values) < months:
-        return None
-    direction = SPC_DIRECTION[series.measure.direction]
-    start = len(series.values)
-    while start > 0:
-        index = start - 1
-        contiguous = start == len(series.values) or series.periods[index] == _month_before(series.periods[start])
-        if not contiguous or not _missed(series.values[index], trajectories.get(series.periods[index]), direction):
-            break
-        start = index
-    if len(series.values) - start < months:
-        return None
-    return series.periods[start]
+    """``rules.trajectory_missed_since`` for a series and its organisation's trajectories
+    ({month: Trajectory}, or anything with ``value`` and ``tolerance``)."""
+    agreed = {period: (float(t.value), float(t.tolerance or 0)) for period, t in trajectories.items()}
+    return rules.trajectory_missed_since(
+        series.periods, series.values, agreed, direction=SPC_DIRECTION[series.measure.direction], months=months
+    )
 
 
 def _raise(report, *, organisation, domain, key, title, description, today) -> None:

@@ -17,12 +17,13 @@ Choices made where the issue (#5) is silent are stated beside each rule:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from escalation.rules import Refusal
 
+from . import spc
 from .choices import Comparison, Direction, PackStatus, Unit, compare
 
 SUBMITTER = "org_submitter"
@@ -396,3 +397,43 @@ def notification_kind(*, from_level: int, to_level: int) -> str:
     if to_level < from_level:
         return "de-escalation"
     return "no_change"
+
+
+# --- Early warnings ---------------------------------------------------------------------------
+
+
+def _month_before(day: date) -> date:
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+
+
+def trajectory_missed_since(
+    periods: Sequence[date],
+    values: Sequence[float],
+    agreed: Mapping[date, tuple[float, float]],
+    *,
+    direction: str,
+    months: int,
+) -> date | None:
+    """When the latest ``months`` released months running each missed their trajectory
+    (``agreed``: {month: (value, tolerance)}; missed means short of it by more than the
+    tolerance, in the measure's bad direction): the month the unbroken run of misses began, so
+    that a miss that goes on is one episode (one concern), not a new one each month. Otherwise
+    None. A month with no released value, or no trajectory, breaks the run."""
+    if months < 1 or len(values) < months:
+        return None
+
+    def missed(index: int) -> bool:
+        aim = agreed.get(periods[index])
+        if aim is None:
+            return False
+        found = spc.value_status(values[index], target=None, direction=direction, trajectory=aim[0], tolerance=aim[1])
+        return getattr(found, "trajectory", None) == spc.Status.MISSED
+
+    start = len(values)
+    while start > 0:
+        index = start - 1
+        contiguous = start == len(values) or periods[index] == _month_before(periods[start])
+        if not contiguous or not missed(index):
+            break
+        start = index
+    return periods[start] if len(values) - start >= months else None

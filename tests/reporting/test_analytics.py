@@ -96,51 +96,6 @@ def test_the_command_reports_what_it_raised(world, measure):
     assert "Analytics: 1 concerns raised" in out.getvalue()
 
 
-def _series(values, *, first=date(2026, 1, 1)):
-    from reporting.analytics import Series
-    from reporting.models import Measure
-
-    periods, day = [], first
-    for _value in values:
-        periods.append(day)
-        day = date(day.year + (day.month == 12), 1 if day.month == 12 else day.month + 1, 1)
-    measure = Measure(code="M", direction="higher")
-    return Series(organisation_id=1, measure=measure, periods=tuple(periods), values=tuple(values))
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        # Monthly values from January 2026; the trajectory is 80 each month, tolerance 1.
-        ([90, 90, 90, 70, 70], None),  # two months missed: not yet a warning
-        ([90, 90, 70, 70, 70], date(2026, 3, 1)),  # three running: since March
-        ([90, 70, 70, 70, 70], date(2026, 2, 1)),  # four running: since February, one episode
-        ([70, 70, 70, 70, 70], date(2026, 1, 1)),
-        ([70, 70, 70, 90, 70], None),  # the latest run is one month long
-        ([90, 70, 70, 79.5, 70, 70], None),  # 79.5 is within tolerance: it breaks the run
-        ([90, 70, 79.5, 70, 70, 70], date(2026, 4, 1)),
-    ],
-)
-def test_a_trajectory_miss_that_goes_on_is_one_episode(values, expected):
-    from reporting.analytics import trajectory_missed_since
-    from reporting.models import Trajectory
-
-    series = _series(values)
-    trajectories = {p: Trajectory(value=80, tolerance=1) for p in series.periods}
-    assert trajectory_missed_since(series, trajectories, 3) == expected
-
-
-def test_a_month_without_a_released_value_breaks_the_run():
-    from reporting.analytics import Series, trajectory_missed_since
-    from reporting.models import Measure, Trajectory
-
-    periods = (date(2026, 1, 1), date(2026, 2, 1), date(2026, 4, 1), date(2026, 5, 1))
-    series = Series(organisation_id=1, measure=Measure(code="M", direction="higher"), periods=periods, values=(70,) * 4)
-    trajectories = {p: Trajectory(value=80, tolerance=0) for p in periods}
-    assert trajectory_missed_since(series, trajectories, 3) is None
-    assert trajectory_missed_since(series, trajectories, 2) == date(2026, 4, 1)
-
-
 def test_a_change_point_rebases_only_its_own_measure_and_can_freeze_the_limits():
     from reporting.analytics import Series, chart
     from reporting.models import ChangePoint, Measure

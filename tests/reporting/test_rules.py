@@ -217,3 +217,40 @@ def test_cap_applies():
 )
 def test_criterion_met(values, op, threshold, months, met):
     assert rules.criterion_met(values=values, operator=op, threshold=threshold, months=months) is met
+
+
+# --- Early warnings: a trajectory missed months running ---------------------------------------
+
+
+def _months(count, first=date(2026, 1, 1)):
+    return [date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1) for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # Monthly values from January 2026; the trajectory is 80 each month, tolerance 1.
+        ([90, 90, 90, 70, 70], None),  # two months missed: not yet a warning
+        ([90, 90, 70, 70, 70], date(2026, 3, 1)),  # three running: since March
+        ([90, 70, 70, 70, 70], date(2026, 2, 1)),  # four running: since February, one episode
+        ([70, 70, 70, 70, 70], date(2026, 1, 1)),
+        ([70, 70, 70, 90, 70], None),  # the latest run is one month long
+        ([90, 70, 70, 79.5, 70, 70], None),  # 79.5 is within tolerance: it breaks the run
+        ([90, 70, 79.5, 70, 70, 70], date(2026, 4, 1)),
+    ],
+)
+def test_a_trajectory_miss_that_goes_on_is_one_episode(values, expected):
+    periods = _months(len(values))
+    agreed = dict.fromkeys(periods, (80.0, 1.0))
+    found = rules.trajectory_missed_since(periods, values, agreed, direction="higher_is_better", months=3)
+    assert found == expected
+
+
+def test_a_month_without_a_released_value_or_a_trajectory_breaks_the_run():
+    periods = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 4, 1), date(2026, 5, 1)]
+    agreed = dict.fromkeys(periods, (80.0, 0.0))
+    kwargs = {"direction": "higher_is_better"}
+    assert rules.trajectory_missed_since(periods, [70] * 4, agreed, months=3, **kwargs) is None
+    assert rules.trajectory_missed_since(periods, [70] * 4, agreed, months=2, **kwargs) == date(2026, 4, 1)
+    del agreed[date(2026, 4, 1)]
+    assert rules.trajectory_missed_since(periods, [70] * 4, agreed, months=2, **kwargs) is None
