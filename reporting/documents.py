@@ -317,9 +317,21 @@ def letter_context(document: Document, *, issued: bool) -> dict:
     }
 
 
+def render_document(document: Document, *, issued: bool) -> RenderedPdf:
+    """The document's PDF: a letter through the letter template, or a composed document (agenda
+    pack, performance pack, public summary...) through its kind's renderer in
+    ``reporting.compositions``."""
+    from .compositions import RENDERERS
+
+    renderer = RENDERERS.get(document.kind)
+    if renderer is not None:
+        return renderer(document, issued=issued)
+    return render(LETTER_TEMPLATE, letter_context(document, issued=issued), language=document.language)
+
+
 def document_preview(document: Document) -> RenderedPdf:
     """The PDF as it would be issued now (marked as a draft), without storing anything."""
-    return render(LETTER_TEMPLATE, letter_context(document, issued=False), language=document.language)
+    return render_document(document, issued=False)
 
 
 def document_issue_now(document_id: int, actor_id: int) -> Document:
@@ -365,7 +377,7 @@ def _issue_once(document_id: int, actor) -> Document:
         document.register_number = rules.register_number(year=today.year, sequence=sequence)
         document.issued_on = today
         document.issued_by = actor
-        rendered = render(LETTER_TEMPLATE, letter_context(document, issued=True), language=document.language)
+        rendered = render_document(document, issued=True)
         document.file.save(f"{document.register_number}.pdf", ContentFile(rendered.data), save=False)
         document.sha256 = hashlib.sha256(rendered.data).hexdigest()
         document.size = len(rendered.data)

@@ -712,6 +712,8 @@ class Document(BaseModel):
         AGENDA_PACK = "agenda_pack", _("Agenda pack")
         PERFORMANCE_PACK = "performance_pack", _("Performance pack")
         PUBLIC_SUMMARY = "public_summary", _("Public accountability summary")
+        ACCOUNTABLE_OFFICER_LETTER = "accountable_officer_letter", _("Accountable Officer letter")
+        SYSTEM_SYNTHESIS = "system_synthesis", _("NHS P&I monthly system synthesis")
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -727,6 +729,7 @@ class Document(BaseModel):
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(_("title"), max_length=300)
+    title_cy = models.CharField(_("title (Welsh)"), max_length=300, blank=True)
     body = models.TextField(_("text (English)"), blank=True, help_text=_("Paragraphs separated by a blank line."))
     body_cy = models.TextField(
         _("text (Welsh)"),
@@ -760,6 +763,18 @@ class Document(BaseModel):
     )
     level = models.PositiveSmallIntegerField(
         _("level concerned"), null=True, blank=True, help_text=_("For a notification: the level it notifies.")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("For a yearly document: the year it covers (e.g. 2026).")
+    )
+    month = models.DateField(_("month"), null=True, blank=True, help_text=_("For a monthly document: the month."))
+    batch = models.ForeignKey(
+        "DocumentBatch",
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     addressee_name = models.CharField(_("addressee"), max_length=200)
     addressee_role = models.CharField(_("addressee's role"), max_length=200, blank=True)
@@ -826,3 +841,108 @@ class Document(BaseModel):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+
+class DocumentBatch(BaseModel):
+    """A set of documents drafted together and issued together, e.g. "all post-meeting letters
+    for this month's reviews". Issuing a batch runs one Celery group (one task per document);
+    its progress is the share of its documents issued. Issuing it again issues nothing twice,
+    since each document is issued once (``reporting.documents``)."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Document.Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    month = models.DateField(_("month"), null=True, blank=True, help_text=_("The first day of the month it covers."))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    issue_started_at = models.DateTimeField(_("issue started"), null=True, blank=True)
+    issue_started_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    task_group_id = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document batch")
+        verbose_name_plural = _("document batches")
+
+    def __str__(self):
+        return self.title
+
+
+class PublishedDecision(BaseModel):
+    """A decision made public: the public fields copied from the decision by an explicit act of a
+    Welsh Government user (``reporting.publication``). The public register reads only these
+    records, never the decision, so the rationale as drafted, sign-off names and evidence cannot
+    appear there. Withdrawing it from the register keeps the record, with the reason."""
+
+    decision = models.OneToOneField(
+        "escalation.EscalationDecision", on_delete=models.PROTECT, related_name="publication"
+    )
+    organisation = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="+")
+    scope_key = models.CharField(max_length=220, db_index=True)
+    scope_label = models.CharField(_("scope"), max_length=300)
+    scope_label_cy = models.CharField(_("scope (Welsh)"), max_length=300, blank=True)
+    from_level = models.PositiveSmallIntegerField(_("from level"))
+    to_level = models.PositiveSmallIntegerField(_("to level"))
+    decided_on = models.DateField(_("decided on"))
+    effective_from = models.DateField(_("effective from"))
+    summary = models.TextField(_("summary of the reasons (English)"))
+    summary_cy = models.TextField(_("summary of the reasons (Welsh)"), blank=True)
+    published_on = models.DateField(_("published on"))
+    published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn from the register on"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+
+    history = HistoricalRecords()
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-effective_from", "organisation__name"]
+        verbose_name = _("published decision")
+        indexes = [models.Index(fields=["organisation", "scope_key", "effective_from"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="published_decision_has_summary"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawn_reason=""),
+                name="published_decision_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.scope_label} {self.from_level} → {self.to_level}"
+
+
+class PublishedDocument(BaseModel):
+    """An issued document made public (a public accountability summary, for instance): its public
+    fields copied, and its PDF served without sign-in while the record is not withdrawn."""
+
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="publication")
+    organisation = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=Document.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    title_cy = models.CharField(_("title (Welsh)"), max_length=300, blank=True)
+    register_number = models.CharField(_("register number"), max_length=20)
+    issued_on = models.DateField(_("issued on"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    published_on = models.DateField(_("published on"))
+    published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn from the register on"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+
+    history = HistoricalRecords()
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-published_on", "organisation__name"]
+        verbose_name = _("published document")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawn_reason=""),
+                name="published_document_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.register_number
