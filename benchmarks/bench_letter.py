@@ -36,11 +36,12 @@ def main() -> int:
 
     django.setup()
 
-    from reporting.documents import LETTER_TEMPLATE
+    from reporting.documents import LETTER_TEMPLATE, letter_blocks
     from reporting.pdf import render
 
+    title = "Notification of escalation: Organisation A University Health Board"
     context = {
-        "title": "Notification of escalation: Organisation A University Health Board",
+        "title": title,
         "issued": True,
         "register_number": "OVS-2026-000123",
         "issued_on": date(2026, 11, 30),
@@ -53,7 +54,7 @@ def main() -> int:
         "signatory_name": "A Decision Maker",
         "signatory_role": "NHS Wales Chief Executive",
         "footer_text": "OVS-2026-000123",
-        "parts": [{"language": "en", "paragraphs": [PARAGRAPH * 2] * 6}],
+        "parts": [{"language": "en", "title": title, "blocks": letter_blocks([PARAGRAPH * 2] * 6)}],
     }
     first = render(LETTER_TEMPLATE, context, language="en")  # warm up
     timings = []

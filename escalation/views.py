@@ -20,7 +20,7 @@ from oversight.selectors import attachments_for
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
-from . import rules, selectors, services
+from . import flags, rules, selectors, services
 from .choices import Authority, CasePhase, DecisionStatus, Level
 from .filters import (
     CaseFilter,
@@ -164,6 +164,7 @@ def decision_create(request):
         "level_descriptions": [selectors.level_description(level=level, on=on) for level, _label in Level.choices],
         "preview": preview,
         "decision_support": _decision_support(request.user, form, on=on),
+        "flags": _form_flags(request.user, form, on=on),
     }
     return render(request, "escalation/decision_form.html", context)
 
@@ -208,7 +209,11 @@ def decision_preview(request):
     except ValueError:
         era, on = selectors.era_on(today), today
     form = DecisionDraftForm(request.GET, era=era)
-    context = {"preview": _preview(form, on=on), "decision_support": _decision_support(request.user, form, on=on)}
+    context = {
+        "preview": _preview(form, on=on),
+        "decision_support": _decision_support(request.user, form, on=on),
+        "flags": _form_flags(request.user, form, on=on),
+    }
     return render(request, "escalation/partials/_decision_preview.html", context)
 
 
@@ -243,6 +248,20 @@ def _decision_support(user, form: DecisionDraftForm, *, on: date):
         "organisation": organisation,
         "suggestions": decision_support.suggestions(organisation, pillars=pillars, on=data.get("planned_on") or on),
     }
+
+
+def _form_flags(user, form: DecisionDraftForm, *, on: date) -> list:
+    """The flags higher apps raise on the organisation the form holds so far (``escalation.flags``:
+    the Finance flag of a missing approved plan, open accountability conditions), as the user
+    may see them; none until an organisation is chosen."""
+    if form.is_bound:
+        form.is_valid()
+        organisation = getattr(form, "cleaned_data", {}).get("organisation")
+    else:
+        chosen = str(form.initial.get("organisation") or "")
+        queryset = form.fields["organisation"].queryset
+        organisation = queryset.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    return flags.flags_for(organisation, user=user, on=on) if organisation is not None else []
 
 
 def _decision(request, pk) -> EscalationDecision:
@@ -293,6 +312,12 @@ def decision_detail(request, pk, failed=None):
         "history": decision.history.select_related("history_user").order_by("-history_date")[:50],
         "forms": forms,
         "leadership": selectors.leadership_context(user=request.user, decision=decision),
+        # Flags that plans raises (escalation.flags), while the decision is still to be made.
+        "flags": flags.flags_for(decision.organisation, user=request.user, on=today)
+        if decision.status in (DecisionStatus.DRAFT, DecisionStatus.RECOMMENDED)
+        else [],
+        # Making it public is the reporting app's page (reached by its URL; no import upward).
+        "can_publish": decided and access.can(request.user, "reporting.publication.publish", decision),
     }
     return render(request, "escalation/decision_detail.html", context)
 
@@ -732,7 +757,13 @@ def organisation_escalation(request, pk):
     organisation = organisation_private_get(user=request.user, pk=pk)
     today = timezone.localdate()
     data = selectors.organisation_escalation(user=request.user, organisation=organisation, on=today)
-    context = {"organisation": organisation, "data": data, "today": today, "levels": Level.choices}
+    context = {
+        "organisation": organisation,
+        "data": data,
+        "today": today,
+        "levels": Level.choices,
+        "flags": flags.flags_for(organisation, user=request.user, on=today),
+    }
     if request.htmx:
         return render(request, "escalation/partials/_organisation_escalation.html", context)
     context["full_page"] = True

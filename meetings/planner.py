@@ -10,8 +10,9 @@ What it keeps scheduled [issue "Meetings and risk-based cadence"; ARCHITECTURE "
 for cadence" and "Where the cadence counts from"]:
 
 - for each organisation that holds levels: its next CEO/Executive Review, by its driving
-  level [001 §6.3]; Whole Board meetings while it is at level 5 organisation-wide; and its
-  Public Accountability Meeting(s) [001 §6.1];
+  level [001 §6.3]; its next review of the Chair's objectives, by the same level [002 §25;
+  defaults in the cadence data, see docs/decisions.md]; Whole Board meetings while it is at
+  level 5 organisation-wide; and its Public Accountability Meeting(s) [001 §6.1];
 - system-wide: the monthly WG–NHS P&I Oversight Meeting, with an item for each organisation
   at levels 2-5 [001 §6.1, §6.3], and the six-monthly tripartite meeting [002 §37];
 - for each region under Ministerial Direction: a six-monthly regional meeting [001 §6.3].
@@ -72,6 +73,7 @@ def plan_meetings(*, today: date, organisation_ids: list[int] | None = None) -> 
     for organisation in organisations.order_by("code"):
         driving = levels.get(organisation.pk)
         _plan_review(report, types.get("ceo_review"), organisation, driving, today)
+        _plan_review(report, types.get("chair_review"), organisation, driving, today, slot="chair_review")
         _plan_whole_board(report, types.get("whole_board"), organisation, driving, today)
         _plan_public_accountability(report, types.get("public_accountability"), organisation, today)
     if organisation_ids is None:
@@ -84,11 +86,16 @@ def plan_meetings(*, today: date, organisation_ids: list[int] | None = None) -> 
 # --- Organisation meetings ----------------------------------------------------------------------
 
 
-def _plan_review(report, meeting_type, organisation, driving, today) -> None:
+def _plan_review(report, meeting_type, organisation, driving, today, *, slot: str = "review") -> None:
+    """A level-driven review with the organisation: the CEO/Executive Review (slot ``review``)
+    or the review of the Chair's objectives (slot ``chair_review``) [001 §6.3; 002 §25]."""
     if meeting_type is None:
         return
     level = driving.level if driving else 1
-    interval = rules.review_interval(level, CadencePolicy.objects.table(meeting_type, on=today))
+    policy = CadencePolicy.objects.table(meeting_type, on=today)
+    if level not in policy:  # no cadence in force for this level (yet): nothing to keep scheduled
+        return
+    interval = rules.review_interval(level, policy)
     due = rules.review_due(
         interval_months=interval,
         last_held_on=_last_held(meeting_type, organisation=organisation),
@@ -97,7 +104,7 @@ def _plan_review(report, meeting_type, organisation, driving, today) -> None:
     _keep(
         report,
         meeting_type,
-        plan_key=f"review:{organisation.code}",
+        plan_key=f"{slot}:{organisation.code}",
         due_on=due,
         level=level,
         today=today,

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from escalation import flags
 from organisations.choices import Role
 from oversight import access
 from oversight.errors import OversightError
@@ -280,6 +281,9 @@ def meeting_detail(request, pk, failed=None):
         "forms": forms,
         "finished": meeting.status in FINISHED,
         "can_manage": access.can(user, "meetings.manage", meeting),
+        # What the organisation is held to account for (open accountability conditions, the
+        # Finance flag): raised by plans through escalation.flags, so meetings never imports plans.
+        "flags": flags.flags_for(meeting.organisation, user=user, on=today) if meeting.organisation_id else [],
     }
     return render(request, "meetings/meeting_detail.html", context)
 

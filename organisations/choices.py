@@ -25,6 +25,15 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class LetterLanguage(models.TextChoices):
+    """The language an organisation's letters are written in, as it prefers. The values are
+    those of ``reporting.Document.Language``, so a letter takes its language from here."""
+
+    ENGLISH = "en", _("English")
+    WELSH = "cy", _("Welsh")
+    BILINGUAL = "bilingual", _("Welsh and English")
+
+
 class OfficeholderRole(models.TextChoices):
     CHIEF_EXECUTIVE = "chief_executive", _("Chief executive")
     CHAIR = "chair", _("Chair")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.forms import BooleanChoiceField, VersionedForm
 
-from .choices import OrganisationKind
+from .choices import LetterLanguage, OrganisationKind
 from .models import Organisation, Region
 
 
@@ -22,6 +22,14 @@ class OrganisationForm(VersionedForm):
     )
     statutory = BooleanChoiceField(label=_("Is it a statutory NHS organisation?"))
     active = BooleanChoiceField(label=_("Is it active?"))
+    letter_language = forms.ChoiceField(
+        label=_("Language of its letters"),
+        choices=LetterLanguage.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Letters to the organisation are drafted in this language. A bilingual letter has the Welsh first."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason for the change"),
         help_text=_("Recorded in the organisation's change history."),

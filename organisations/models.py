@@ -12,7 +12,7 @@ from oversight.i18n import Bilingual
 from oversight.models import BaseModel
 
 from . import rules
-from .choices import OfficeholderRole, OrganisationKind, Role
+from .choices import LetterLanguage, OfficeholderRole, OrganisationKind, Role
 
 
 class Region(BaseModel):
@@ -63,6 +63,13 @@ class Organisation(BaseModel):
     )
     statutory = models.BooleanField(_("statutory NHS organisation"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    letter_language = models.CharField(
+        _("language of its letters"),
+        max_length=10,
+        choices=LetterLanguage.choices,
+        default=LetterLanguage.ENGLISH,
+        help_text=_("Letters to the organisation are drafted in this language unless the drafter chooses another."),
+    )
 
     display_name = Bilingual("name")
     display_short_name = Bilingual("short_name")

@@ -30,6 +30,7 @@ EDITABLE_FIELDS = (
     "hosted_by",
     "statutory",
     "active",
+    "letter_language",
 )
 
 

@@ -428,11 +428,64 @@ RULES: dict[str, Rule] = {
     # open to every signed-in user and lists only what each may see). Drafted, edited and
     # re-issued by WG staff (the secretariat writes up meetings) and NHS P&I analysts;
     # approved by WG officials or decision makers (which of them for which letter is a
-    # framework rule: reporting.rules); issued by any WG role.
+    # framework rule: reporting.rules), and an agenda pack also by the WG secretariat, a
+    # performance pack PDF also by NHS P&I analysts (reporting.rules.COMPOSED_APPROVERS);
+    # issued by any WG role.
     "reporting.document.view": lambda p, obj: p.authenticated and (obj is None or _document_visible(p, obj)),
     "reporting.document.draft": lambda p, obj: p.has_role(*WG_ROLES, Role.NHSPI_ANALYST),
-    "reporting.document.approve": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "reporting.document.approve": lambda p, obj: (
+        p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER)
+        or (getattr(obj, "kind", None) == "agenda_pack" and p.has_role(Role.WG_SECRETARIAT))
+        or (getattr(obj, "kind", None) == "performance_pack" and p.has_role(Role.NHSPI_ANALYST))
+    ),
     "reporting.document.issue": lambda p, obj: p.has_role(*WG_ROLES),
+    # Batches of documents (e.g. a month's post-meeting letters). A batch holds drafts of many
+    # organisations, so it is seen only by those who see every document (WG, NHS P&I,
+    # administrators; anyone else gets a 404 for a batch). Created by those who draft
+    # documents; "approve all" by WG officials and decision makers (each approval is still
+    # the document's own, with its rules); issued by any WG role.
+    "reporting.batch.view": lambda p, obj: p.sees_all_organisations,
+    "reporting.batch.create": lambda p, obj: p.has_role(*WG_ROLES, Role.NHSPI_ANALYST),
+    "reporting.batch.approve": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "reporting.batch.issue": lambda p, obj: p.has_role(*WG_ROLES),
+    # Publication: making a decision or document public (copying its public fields into the
+    # public register), changing its public summary and withdrawing it. The public pages
+    # themselves need no rule: they read only the public-register records.
+    "reporting.publication.publish": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    # Plans and accountability. An organisation's plans, WG's response and its conditions, the
+    # evidence and the required submissions are its private data: seen by those who see the
+    # organisation (a partner body sees none, as with cases). WG and NHS P&I record plans, the
+    # Minister's outcome, the response and its conditions, and judge the conditions; only the
+    # organisation's own submitters and executives file evidence against its conditions; a
+    # required submission is received from its own staff or recorded by WG and NHS P&I.
+    "plans.view": lambda p, obj: p.authenticated and (obj is None or _sees(p, _organisation_id_of(obj))),
+    "plans.plan.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "plans.condition.manage": lambda p, obj: p.has_role(*ESCALATION_DRAFTERS),
+    "plans.condition.evidence": lambda p, obj: p.has_role_in(
+        _organisation_id_of(obj), Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE
+    ),
+    "plans.submission.receive": lambda p, obj: _oversight_or_own_staff(p, obj),
+    # Accountability. An organisation's Chair objectives, flexibilities and Well-led
+    # self-assessments are its private data: seen by those who see the organisation. Welsh
+    # Government sets objectives with Chairs and grants flexibilities (officials and decision
+    # makers); evidence of progress on an objective comes from WG or the organisation's own
+    # staff. The self-assessment is the organisation's own (its submitters and executives);
+    # NHS P&I analysts assess it. The monthly system synthesis is for WG and NHS P&I only
+    # (everyone else gets a 404, list included); analysts edit and sign it off.
+    "accountability.view": lambda p, obj: p.authenticated and (obj is None or _sees(p, _organisation_id_of(obj))),
+    "accountability.objective.manage": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "accountability.objective.evidence": lambda p, obj: (
+        p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER)
+        or p.has_role_in(_organisation_id_of(obj), Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE)
+    ),
+    "accountability.flexibility.grant": lambda p, obj: p.has_role(Role.WG_OFFICIAL, Role.WG_DECISION_MAKER),
+    "accountability.assessment.submit": lambda p, obj: p.has_role_in(
+        _organisation_id_of(obj), Role.ORG_SUBMITTER, Role.ORG_EXECUTIVE
+    ),
+    "accountability.assessment.review": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
+    "accountability.synthesis.view": lambda p, obj: p.has_role(*WG_ROLES, Role.NHSPI_ANALYST),
+    "accountability.synthesis.edit": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
+    "accountability.synthesis.signoff": lambda p, obj: p.has_role(Role.NHSPI_ANALYST),
 }
 
 

@@ -26,4 +26,9 @@ app.conf.beat_schedule = {
     "run-early-warnings": {"task": "reporting.tasks.run_early_warnings", "schedule": crontab(hour=6, minute=30)},
     # De-escalation criteria bound to measures, tested from released packs (reporting.criteria).
     "evaluate-criteria": {"task": "reporting.tasks.evaluate_criteria", "schedule": crontab(hour=6, minute=45)},
+    # Required submissions kept scheduled by level, and one reminder per overdue one (plans.submissions).
+    "track-submissions": {"task": "plans.tasks.track_submissions", "schedule": crontab(hour=6, minute=15)},
+    # The month's draft NHS P&I system synthesis, made once a month (accountability.synthesis):
+    # daily, so a missed day is caught up; a second run in the month makes nothing.
+    "assemble-synthesis": {"task": "accountability.tasks.assemble_synthesis", "schedule": crontab(hour=7, minute=0)},
 }

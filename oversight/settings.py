@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "escalation",
     "meetings",
     "reporting",
+    "plans",
+    "accountability",
 ]
 
 MIDDLEWARE = [

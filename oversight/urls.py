@@ -10,6 +10,8 @@ api_v1 = [
     path("", include("escalation.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("plans.api.urls")),
+    path("", include("accountability.api.urls")),
     path("auth/token/", obtain_auth_token, name="token"),
 ]
 
@@ -22,6 +24,9 @@ urlpatterns = [
     path("escalation/", include("escalation.urls")),
     path("meetings/", include("meetings.urls")),
     path("reporting/", include("reporting.urls")),
+    path("plans/", include("plans.urls")),
+    path("accountability/", include("accountability.urls")),
+    path("public/", include("reporting.public_urls")),
     path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),

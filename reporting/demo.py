@@ -1062,10 +1062,38 @@ def bind_criterion(organisations, *, actor=None) -> CriterionBinding | None:
     return binding
 
 
+def publish_demo_decisions() -> None:
+    """Make the demo escalation decisions public, so the public register has something to show
+    (each once; an illustrative summary, marked as demo data)."""
+    from escalation.choices import DecisionStatus
+    from escalation.models import EscalationDecision
+
+    from . import publication
+    from .models import PublishedDecision
+
+    official = get_user_model().objects.filter(username="official").first()
+    if official is None:
+        return
+    done = set(PublishedDecision.objects.values_list("decision_id", flat=True))
+    decisions = EscalationDecision.objects.filter(status=DecisionStatus.DECIDED, source="Demo data").exclude(
+        pk__in=done
+    )
+    for decision in decisions.select_related("organisation", "domain").order_by("effective_from", "pk"):
+        publication.decision_publish(
+            actor=official,
+            decision=decision,
+            summary=f"Demo data: an illustrative summary of why {decision.organisation.short_name} moved to "
+            f"level {decision.to_level} for {decision.scope_label}.",
+            summary_cy=f"Data enghreifftiol: crynodeb enghreifftiol o pam y symudodd "
+            f"{decision.organisation.short_name_cy or decision.organisation.short_name} i lefel {decision.to_level}.",
+        )
+
+
 def seed() -> list[str]:
     """The reporting demo, once: skipped when released packs already exist (running
     ``seed_demo`` again changes nothing). Raises the designed early warnings at the end, so
     the triage queue shows them straight away."""
+    publish_demo_decisions()
     if Pack.objects.filter(status=PackStatus.RELEASED).exists():
         return []
     today = timezone.localdate()

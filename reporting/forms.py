@@ -202,7 +202,8 @@ class DocumentDraftForm(forms.Form):
 class DocumentEditForm(VersionedForm):
     """A draft's text: only a draft can be edited."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title (English)"), max_length=300)
+    title_cy = forms.CharField(label=_("Title (Welsh)"), max_length=300, required=False)
     language = forms.ChoiceField(
         label=_("Language of the letter"), choices=_document_languages, widget=forms.RadioSelect
     )
@@ -224,3 +225,35 @@ class DocumentReissueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept with the new version, which replaces this one when it is issued."),
     )
+
+
+class LetterOfConcernForm(DocumentDraftForm):
+    """Draft a letter of concern (performance notice) at level 1 or 2."""
+
+    expectations = forms.CharField(
+        label=_("What the organisation is expected to do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("In your own words: the recovery you expect. What the level means (Annex 1) is added for you."),
+    )
+    respond_by = forms.DateField(
+        label=_("Reply expected by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Four weeks from today unless you change it."),
+    )
+
+
+class BatchCreateForm(forms.Form):
+    """A batch of post-meeting letters for the meetings held in a month."""
+
+    month = forms.DateField(
+        label=_("Month the meetings were held"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput,
+        help_text=_("For example, 2026-11 for November 2026."),
+        error_messages={"invalid": _("Enter the month as year and month, like 2026-11.")},
+    )
+
+
+class BatchApproveForm(forms.Form):
+    """Approve every draft of a batch the user may approve: nothing to fill in."""

@@ -803,6 +803,7 @@ class Document(BaseModel):
     )
     reissue_reason = models.TextField(_("why it is re-issued"), blank=True)
 
+    display_title = Bilingual("title")  # the title in the active language (Welsh when there is one)
     history = HistoricalRecords()
 
     access_organisation_field = "organisation"
@@ -908,8 +909,17 @@ class PublishedDecision(BaseModel):
             ),
         ]
 
+    display_scope = Bilingual("scope_label")
+    display_summary = Bilingual("summary")
+
     def __str__(self):
         return f"{self.organisation_id}: {self.scope_label} {self.from_level} → {self.to_level}"
+
+    @property
+    def level_name(self) -> str:
+        from escalation.choices import Level
+
+        return str(Level(self.to_level).label)
 
 
 class PublishedDocument(BaseModel):
@@ -943,6 +953,8 @@ class PublishedDocument(BaseModel):
                 name="published_document_withdrawal_has_reason",
             ),
         ]
+
+    display_title = Bilingual("title")
 
     def __str__(self):
         return self.register_number

@@ -312,6 +312,10 @@ def criterion_met(*, values: Sequence[Decimal | None], operator: str, threshold:
 #   (targeted intervention, special measures) is approved by a WG decision maker (the DG / NHS
 #   Wales Chief Executive signs it); every other document by a WG official or decision maker.
 #   Nobody approves a document they drafted themselves unless they are a decision maker.
+#   Composed documents are approved by those who answer for their content: an agenda pack by
+#   the WG secretariat (who run the meeting) or an official; a performance pack PDF by an NHS
+#   P&I analyst (who curate the pack) or an official; a public accountability summary, which
+#   is published, by an official or a decision maker (``COMPOSED_APPROVERS``).
 # * **Issuing** (rendering, numbering and storing) follows approval and may be done by any WG
 #   role, secretariat included: it adds no judgement.
 # * **Register number**: ``OVS-<year>-<six digits>``, numbered on from the highest of the year.
@@ -321,12 +325,19 @@ WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT = "wg_official", "wg_decision_mak
 DOCUMENT_DRAFTERS = frozenset({WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT, ANALYST})
 DOCUMENT_ISSUERS = frozenset({WG_OFFICIAL, WG_DECISION_MAKER, WG_SECRETARIAT})
 REGISTER_PREFIX = "OVS"
+COMPOSED_APPROVERS = {
+    "agenda_pack": frozenset({WG_SECRETARIAT, WG_OFFICIAL}),
+    "performance_pack": frozenset({ANALYST, WG_OFFICIAL}),
+    "public_summary": frozenset({WG_OFFICIAL, WG_DECISION_MAKER}),
+}
 
 
 def document_approver_roles(*, kind: str, level: int | None) -> frozenset[str]:
     """The roles that may approve (sign off) a document of this kind at this level."""
     if kind == "escalation_notification" and level is not None and level >= 4:
         return frozenset({WG_DECISION_MAKER})
+    if kind in COMPOSED_APPROVERS:
+        return COMPOSED_APPROVERS[kind]
     return frozenset({WG_OFFICIAL, WG_DECISION_MAKER})
 
 
@@ -349,6 +360,8 @@ def document_transition_refusal(
                     "document_approver",
                     _("A notification at level 4 or 5 is approved by a Welsh Government decision maker."),
                 )
+            if kind in COMPOSED_APPROVERS:
+                return Refusal("document_approver", _composed_approver_message(kind))
             return Refusal("document_approver", _("Only Welsh Government officials may approve this document."))
         if drafted_by_self and WG_DECISION_MAKER not in roles:
             return Refusal("document_own_draft", _("Someone other than its drafter must approve this document."))
@@ -363,6 +376,20 @@ def document_transition_refusal(
         "document_transition",
         _("A document cannot go from %(from)s to %(to)s.") % {"from": status, "to": to_status},
     )
+
+
+def _composed_approver_message(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "agenda_pack": _("An agenda pack is approved by the Welsh Government secretariat or an official."),
+        "performance_pack": _(
+            "A performance pack PDF is approved by an NHS P&I analyst or a Welsh Government official."
+        ),
+        "public_summary": _(
+            "A public accountability summary is approved by a Welsh Government official or decision maker."
+        ),
+    }[kind]
 
 
 def document_editable_refusal(*, status: str) -> Refusal | None:
@@ -397,6 +424,63 @@ def notification_kind(*, from_level: int, to_level: int) -> str:
     if to_level < from_level:
         return "de-escalation"
     return "no_change"
+
+
+# A letter of concern (performance notice) is the formal notification of levels 1 and 2 [001 §7.2;
+# 002 §49]. From level 3 up the organisation is told by the notification letter of the decision
+# that put it there, so a letter of concern is refused.
+LETTER_OF_CONCERN_LEVELS = frozenset({1, 2})
+# The sources set no time for the organisation's reply; four weeks is the default the drafter may
+# change (docs/decisions.md).
+LETTER_OF_CONCERN_REPLY_DAYS = 28
+
+
+def letter_of_concern_reply_due(sent_on: date) -> date:
+    """By when the organisation is asked to reply to a letter of concern drafted on ``sent_on``."""
+    return sent_on + timedelta(days=LETTER_OF_CONCERN_REPLY_DAYS)
+
+
+def letter_of_concern_refusal(*, level: int | None) -> Refusal | None:
+    """May a letter of concern be drafted for a scope at ``level`` (its level now)?"""
+    from django.utils.translation import gettext as _
+
+    if level in LETTER_OF_CONCERN_LEVELS:
+        return None
+    return Refusal(
+        "letter_of_concern_level",
+        _(
+            "A letter of concern is for levels 1 and 2. At level %(level)s the organisation is told by the "
+            "notification letter of the escalation decision: draft that from the decision instead."
+        )
+        % {"level": level},
+    )
+
+
+def post_meeting_letter_refusal(
+    *, held: bool, letter_follows: bool, has_organisation: bool, existing: str | None
+) -> Refusal | None:
+    """May a post-meeting letter be drafted for a meeting? After a meeting of a type a letter
+    follows (a CEO/Executive Review, or a JET before it [000 §15]) the NHS Wales Chief Executive
+    writes to the organisation's chief executive, once: ``existing`` names the meeting's letter
+    if it has one (a correction of it is a re-issue, not a second letter)."""
+    from django.utils.translation import gettext as _
+
+    if not letter_follows:
+        return Refusal("no_letter_for_type", _("No letter follows a meeting of this type."))
+    if not has_organisation:
+        return Refusal("no_letter_for_type", _("A letter follows a meeting with one organisation only."))
+    if not held:
+        return Refusal("meeting_not_held", _("The letter is written after the meeting: record that it was held first."))
+    if existing is not None:
+        return Refusal(
+            "letter_exists",
+            _(
+                "This meeting already has its letter (%(letter)s). Edit that draft, or correct and re-issue it "
+                "if it has been issued."
+            )
+            % {"letter": existing},
+        )
+    return None
 
 
 # --- Early warnings ---------------------------------------------------------------------------
@@ -437,3 +521,71 @@ def trajectory_missed_since(
             break
         start = index
     return periods[start] if len(values) - start >= months else None
+
+
+# --- Publication ------------------------------------------------------------------------------
+#
+# Making something public is an explicit act by a WG official or decision maker (issue #6): the
+# public fields are copied into a public-register record, so nothing internal can leak through
+# the public pages. Choices where the issue is silent (also in docs/decisions.md):
+#
+# * only a decided decision with an effective date is made public, and only with a summary of
+#   its reasons written for the public (the rationale as drafted is internal and never copied);
+# * of documents, only an issued public accountability summary is made public (letters go to
+#   their addressee; publishing one would be a separate, later choice);
+# * withdrawing a record from the register needs a reason, and keeps the record.
+
+PUBLISHERS = frozenset({WG_OFFICIAL, WG_DECISION_MAKER})
+PUBLISHABLE_DOCUMENT_KINDS = frozenset({"public_summary"})
+PUBLIC_SUMMARY_MAX = 2000
+
+
+def decision_publication_refusal(
+    *, status: str, effective_from: date | None, summary: str, roles: Iterable[str]
+) -> Refusal | None:
+    """May someone holding ``roles`` make a decision public with this ``summary``?"""
+    from django.utils.translation import gettext as _
+
+    if not set(roles) & PUBLISHERS:
+        return Refusal("publication_role", _("Only Welsh Government officials and decision makers make things public."))
+    if status != "decided" or effective_from is None:
+        return Refusal(
+            "publication_not_decided", _("Only a decided decision with an effective date can be made public.")
+        )
+    if not summary.strip():
+        return Refusal(
+            "publication_summary_required",
+            _("Write a summary of the reasons for the public: the rationale as drafted is not published."),
+        )
+    if len(summary) > PUBLIC_SUMMARY_MAX:
+        return Refusal(
+            "publication_summary_too_long",
+            _("Keep the public summary to %(max)s characters or fewer.") % {"max": PUBLIC_SUMMARY_MAX},
+        )
+    return None
+
+
+def document_publication_refusal(*, kind: str, status: str, roles: Iterable[str]) -> Refusal | None:
+    """May someone holding ``roles`` make a document of this kind and status public?"""
+    from django.utils.translation import gettext as _
+
+    if not set(roles) & PUBLISHERS:
+        return Refusal("publication_role", _("Only Welsh Government officials and decision makers make things public."))
+    if kind not in PUBLISHABLE_DOCUMENT_KINDS:
+        return Refusal("publication_kind", _("Only a public accountability summary can be made public."))
+    if status != DOC_ISSUED:
+        return Refusal("publication_not_issued", _("Only an issued document can be made public."))
+    return None
+
+
+def withdrawal_refusal(*, withdrawn: bool, reason: str, roles: Iterable[str]) -> Refusal | None:
+    """May someone holding ``roles`` withdraw a public record, for ``reason``?"""
+    from django.utils.translation import gettext as _
+
+    if not set(roles) & PUBLISHERS:
+        return Refusal("publication_role", _("Only Welsh Government officials and decision makers make things public."))
+    if withdrawn:
+        return Refusal("publication_withdrawn", _("This record has already been withdrawn from the public register."))
+    if not reason.strip():
+        return Refusal("reason_required", _("Say why the record is withdrawn from the public register."))
+    return None

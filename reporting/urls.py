@@ -34,6 +34,7 @@ urlpatterns = [
 ]
 
 from .views import documents as document_views  # noqa: E402
+from .views import publication as publication_views  # noqa: E402
 
 urlpatterns += [
     # Documents: the register, a document and its actions, drafting from a decision, the download.
@@ -45,4 +46,43 @@ urlpatterns += [
     path("documents/<int:pk>/reissue/", document_views.document_reissue, name="document-reissue"),
     path("documents/<int:pk>/download.pdf", document_views.document_download, name="document-download"),
     path("documents/from-decision/<int:decision_pk>/", document_views.document_draft, name="document-draft"),
+    # The letter after a meeting, a letter of concern from a case, and batches of documents.
+    path(
+        "documents/from-meeting/<int:meeting_pk>/",
+        document_views.meeting_letter_draft,
+        name="meeting-letter-draft",
+    ),
+    path(
+        "documents/letter-of-concern/<int:case_pk>/",
+        document_views.concern_letter_draft,
+        name="concern-letter-draft",
+    ),
+    path("documents/batches/", document_views.BatchListView.as_view(), name="batch-list"),
+    path("documents/batches/new/", document_views.batch_create, name="batch-create"),
+    path("documents/batches/<int:pk>/", document_views.batch_detail, name="batch-detail"),
+    path("documents/batches/<int:pk>/approve/", document_views.batch_approve, name="batch-approve"),
+    path("documents/batches/<int:pk>/issue/", document_views.batch_issue, name="batch-issue"),
+    path("publication/decisions/<int:pk>/", publication_views.decision_publication, name="decision-publication"),
+    path("publication/decisions/<int:pk>/publish/", publication_views.decision_publish, name="decision-publish"),
+    path(
+        "publication/decisions/<int:pk>/withdraw/",
+        publication_views.decision_publication_withdraw,
+        name="decision-publication-withdraw",
+    ),
+    path("publication/documents/<int:pk>/publish/", publication_views.document_publication, name="document-publish"),
+    path(
+        "publication/documents/<int:pk>/withdraw/",
+        publication_views.document_publication_withdraw,
+        name="document-publication-withdraw",
+    ),
+]
+
+from .views import compositions as composition_views  # noqa: E402
+
+urlpatterns += [
+    # Composed documents: drafting a meeting's agenda pack, a pack's PDF, a public accountability summary.
+    path("documents/agenda-pack/<int:meeting_pk>/", composition_views.agenda_pack_draft, name="agenda-pack-draft"),
+    path("packs/<int:pk>/pdf/", composition_views.performance_pack_draft, name="pack-pdf-draft"),
+    path("documents/public-summary/", composition_views.public_summary_draft, name="public-summary-draft"),
+    path("documents/<int:pk>/preview.pdf", composition_views.document_preview, name="document-preview"),
 ]

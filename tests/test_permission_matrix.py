@@ -1333,6 +1333,927 @@ MATRIX += [
     ),
 ]
 
+# --- Publication ------------------------------------------------------------------------------
+# Making things public: WG officials and decision makers only; organisation B and HIW cannot even
+# see A's decision (404). The public register itself: everyone, signed in or not.
+
+
+def _published_decision_a(w, o):
+    from reporting import publication
+
+    publication.decision_publish(actor=w.personas["official"], decision=o["decided_a"], summary="Public summary")
+    return reverse("reporting:decision-publication-withdraw", args=[o["decided_a"].pk])
+
+
+def _public_summary_a(published: bool):
+    def make(w, o):
+        from oversight.concurrency import create_recorded
+        from reporting import documents, publication
+        from reporting.models import Document
+
+        official = w.personas["official"]
+        doc = create_recorded(
+            Document(
+                kind="public_summary",
+                title="Public summary",
+                organisation=w.org_a,
+                year=2026,
+                addressee_name="The public",
+                drafted_by=w.personas["analyst"],
+            )
+        )
+        doc = documents.document_approve(actor=official, document=doc, expected_version=doc.version)
+        doc = documents.document_issue_now(doc.pk, official.pk)
+        if published:
+            record = publication.document_publish(actor=official, document=doc)
+            o["published_document"] = record
+            return reverse("public:document-download", args=[record.register_number])
+        return reverse("reporting:document-publish", args=[doc.pk])
+
+    return make
+
+
+def _published_summary_withdraw(w, o):
+    _public_summary_a(True)(w, o)
+    return reverse("reporting:document-publication-withdraw", args=[o["published_document"].document_id])
+
+
+PUBLISHERS_ON_A = row(302, 302, 302, 403, 403, 404, 404, 403)
+PUBLIC_PAGE = everyone(200, 200)
+MATRIX += [
+    Case(
+        "reporting:decision-publication",
+        lambda w, o: reverse("reporting:decision-publication", args=[o["decided_a"].pk]),
+        row(302, 200, 200, 403, 403, 404, 404, 403),
+    ),
+    Case(
+        "reporting:decision-publish",
+        lambda w, o: reverse("reporting:decision-publish", args=[o["decided_a"].pk]),
+        PUBLISHERS_ON_A,
+        method="post",
+        data=lambda w, o, p: {"summary": "Waits have risen for six months."},
+    ),
+    Case(
+        "reporting:decision-publication-withdraw",
+        _published_decision_a,
+        PUBLISHERS_ON_A,
+        method="post",
+        data=lambda w, o, p: {"reason": "Published in error", "version": 1},
+    ),
+    Case("reporting:document-publish", _public_summary_a(False), PUBLISHERS_ON_A, method="post"),
+    Case(
+        "reporting:document-publication-withdraw",
+        _published_summary_withdraw,
+        PUBLISHERS_ON_A,
+        method="post",
+        data=lambda w, o, p: {"reason": "Superseded", "version": o["published_document"].version},
+    ),
+    Case("public:register", lambda w, o: reverse("public:register"), PUBLIC_PAGE),
+    Case("public:register", lambda w, o: reverse("public:register") + "?format=csv", PUBLIC_PAGE, note="CSV"),
+    Case("public:decisions", lambda w, o: reverse("public:decisions") + "?format=json", PUBLIC_PAGE, note="JSON"),
+    Case("public:decisions", lambda w, o: reverse("public:decisions"), PUBLIC_PAGE),
+    Case("public:documents", lambda w, o: reverse("public:documents"), PUBLIC_PAGE),
+    Case("public:document-download", _public_summary_a(True), PUBLIC_PAGE),
+    Case("public:organisation", lambda w, o: reverse("public:organisation", args=[w.org_a.code]), PUBLIC_PAGE),
+]
+
+# --- Composed documents: agenda packs, pack PDFs, public accountability summaries -------------
+# Drafted by WG and NHS P&I (a post goes on to the new document: 302). Organisation A's own people
+# see A's meeting and pack but do not draft (403); organisation B and HIW do not see A's meeting or
+# A's unreleased pack (404); a released pack is seen by everyone signed in (403 if they do not
+# draft). The preview of a document not yet issued is for those who see drafts; an issued one is
+# sent on to its download.
+DRAFTS_ON_A_PAGE = row(302, 200, 200, 200, 403, 404, 404, 403)
+DRAFTS_ON_A_POST = row(302, 302, 302, 302, 403, 404, 404, 403)
+DRAFTS_ANYWHERE_PAGE = row(302, 200, 200, 200, 403, 403, 403, 403)
+DRAFTS_ANYWHERE_POST = row(302, 302, 302, 302, 403, 403, 403, 403)
+MATRIX += [
+    Case(
+        "reporting:agenda-pack-draft",
+        lambda w, o: reverse("reporting:agenda-pack-draft", args=[o["meeting_a"].pk]),
+        DRAFTS_ON_A_PAGE,
+    ),
+    Case(
+        "reporting:agenda-pack-draft",
+        lambda w, o: reverse("reporting:agenda-pack-draft", args=[o["meeting_a"].pk]),
+        DRAFTS_ON_A_POST,
+        method="post",
+        data=lambda w, o, p: {"language": "en"},
+    ),
+    Case(
+        "reporting:pack-pdf-draft",
+        lambda w, o: reverse("reporting:pack-pdf-draft", args=[o["pack_a"].pk]),
+        DRAFTS_ON_A_PAGE,
+        note="unreleased",
+    ),
+    Case(
+        "reporting:pack-pdf-draft",
+        lambda w, o: reverse("reporting:pack-pdf-draft", args=[o["pack_a"].pk]),
+        DRAFTS_ON_A_POST,
+        method="post",
+        data=lambda w, o, p: {"language": "en"},
+        note="unreleased",
+    ),
+    Case(
+        "reporting:pack-pdf-draft",
+        lambda w, o: reverse("reporting:pack-pdf-draft", args=[o["pack_a_released"].pk]),
+        DRAFTS_ANYWHERE_PAGE,
+        note="released",
+    ),
+    Case(
+        "reporting:public-summary-draft",
+        lambda w, o: reverse("reporting:public-summary-draft"),
+        DRAFTS_ANYWHERE_PAGE,
+    ),
+    Case(
+        "reporting:public-summary-draft",
+        lambda w, o: reverse("reporting:public-summary-draft"),
+        DRAFTS_ANYWHERE_POST,
+        method="post",
+        data=lambda w, o, p: {"organisation": w.org_a.pk, "year": 2026, "language": "en"},
+    ),
+    Case(
+        "reporting:document-preview",
+        _document_url("document-preview", "draft"),
+        row(302, 200, 200, 200, 404, 404, 404, 200),
+        note="draft",
+    ),
+    Case(
+        "reporting:document-preview",
+        _document_url("document-preview", "issued"),
+        row(302, 302, 302, 302, 302, 404, 404, 302),
+        note="issued: sent on to the download",
+    ),
+]
+
+# --- Post-meeting letters, letters of concern and batches of documents ------------------------
+# The letter after organisation A's review (held, inside the persona's savepoint) and a letter of
+# concern about A's level 2 case: drafted by WG and NHS P&I; A's own people see the meeting and
+# the case but do not draft (403); B and HIW do not see them (404). A batch holds many
+# organisations' drafts: WG, NHS P&I and the administrator see batches (others: 403 on the list,
+# 404 on a batch); drafters start one; officials and decision makers approve all (the analyst
+# started it, so the official may approve); WG issues.
+
+
+def _held_meeting_a(w, o):
+    from datetime import date
+
+    from meetings import services as meeting_services
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.get(pk=o["meeting_a"].pk)
+    if meeting.status != "held":
+        meeting = meeting_services.meeting_advance(
+            actor=w.personas["official"],
+            meeting=meeting,
+            expected_version=meeting.version,
+            to_status="held",
+            on=date(2026, 12, 9),
+        )
+    return meeting
+
+
+def _batch_a(stage):
+    def make(w, o):
+        from datetime import date
+
+        from reporting import batches
+
+        _held_meeting_a(w, o)
+        batch = batches.batch_create_post_meeting_letters(actor=w.personas["analyst"], month=date(2026, 12, 1))
+        if stage == "approved":
+            batches.batch_approve_drafts(actor=w.personas["official"], batch=batch)
+        o["batch"] = batch
+        return batch
+
+    return make
+
+
+def _batch_url(name, stage):
+    return lambda w, o: reverse(f"reporting:{name}", args=[_batch_a(stage)(w, o).pk])
+
+
+SEES_BATCHES = row(302, 200, 200, 200, 403, 403, 403, 200)
+MATRIX += [
+    Case(
+        "reporting:meeting-letter-draft",
+        lambda w, o: reverse("reporting:meeting-letter-draft", args=[_held_meeting_a(w, o).pk]),
+        row(302, 200, 200, 200, 403, 404, 404, 403),
+    ),
+    Case(
+        "reporting:meeting-letter-draft",
+        lambda w, o: reverse("reporting:meeting-letter-draft", args=[_held_meeting_a(w, o).pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"language": "en"},
+    ),
+    Case(
+        "reporting:concern-letter-draft",
+        lambda w, o: reverse("reporting:concern-letter-draft", args=[o["case_a"].pk]),
+        row(302, 200, 200, 200, 403, 404, 404, 403),
+    ),
+    Case(
+        "reporting:concern-letter-draft",
+        lambda w, o: reverse("reporting:concern-letter-draft", args=[o["case_a"].pk]),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"language": "en", "respond_by": "2099-01-31"},
+    ),
+    Case("reporting:batch-list", lambda w, o: reverse("reporting:batch-list"), SEES_BATCHES),
+    Case("reporting:batch-list", lambda w, o: reverse("reporting:batch-list") + "?export=csv", SEES_BATCHES),
+    Case(
+        "reporting:batch-create",
+        lambda w, o: reverse("reporting:batch-create"),
+        row(302, 200, 200, 200, 403, 403, 403, 403),
+    ),
+    Case(
+        "reporting:batch-create",
+        lambda w, o: _held_meeting_a(w, o) and reverse("reporting:batch-create"),
+        row(302, 302, 302, 302, 403, 403, 403, 403),
+        method="post",
+        data=lambda w, o, p: {"month": "2026-12"},
+    ),
+    Case("reporting:batch-detail", _batch_url("batch-detail", "draft"), row(302, 200, 200, 200, 404, 404, 404, 200)),
+    Case(
+        "reporting:batch-approve",
+        _batch_url("batch-approve", "draft"),
+        row(302, 302, 302, 403, 404, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {},
+    ),
+    Case(
+        "reporting:batch-issue",
+        _batch_url("batch-issue", "approved"),
+        row(302, 302, 302, 403, 404, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["batch"].version},
+    ),
+]
+
+# --- Plans and accountability ----------------------------------------------------------------
+# An organisation's plans, conditions, evidence and submissions are its private data: WG, NHS P&I,
+# the administrator and its own people see them; organisation B's submitter and HIW get 404.
+# WG and NHS P&I record plans, outcomes, responses and conditions and judge the conditions; only
+# the organisation's own staff file evidence; a submission is received from its own staff or
+# recorded by WG and NHS P&I. The administrator sees but does none of it.
+PLANS_MANAGE_A_PAGE = row(302, 200, 200, 200, 403, 404, 404, 403)
+PLANS_MANAGE_A_POST = row(302, 302, 302, 302, 403, 404, 404, 403)
+PLANS_MANAGE_A_API = row(401, 200, 200, 200, 403, 404, 404, 403)
+PLANS_CREATE_A_API = row(401, 201, 201, 201, 403, 404, 404, 403)
+
+
+def _plans_url(name, key):
+    return lambda w, o: reverse(f"plans:{name}", args=[o[key].pk])
+
+
+def _plans_api(name, key):
+    return lambda w, o: reverse(f"api:plans-{name}", args=[o[key].pk])
+
+
+def _plan_form(w, o, p):
+    return {"cycle": o["cycle"].pk, "plan_type": "imtp", "submitted_on": "2025-03-28", "financially_balanced": "True"}
+
+
+MATRIX += [
+    Case("plans:overview", lambda w, o: reverse("plans:overview"), SIGNED_IN_PAGE),
+    Case("plans:overview", lambda w, o: reverse("plans:overview") + "?export=csv", SIGNED_IN_PAGE, note="export"),
+    Case("plans:condition-list", lambda w, o: reverse("plans:condition-list"), SIGNED_IN_PAGE),
+    Case(
+        "plans:condition-list",
+        lambda w, o: reverse("plans:condition-list") + "?export=csv",
+        SIGNED_IN_PAGE,
+        note="export",
+    ),
+    Case("plans:organisation", lambda w, o: reverse("plans:organisation", args=[w.org_a.pk]), PRIVATE_A_PAGE),
+    Case("plans:organisation", lambda w, o: reverse("plans:organisation", args=[w.org_b.pk]), PRIVATE_B_PAGE),
+    Case("plans:plan-create", lambda w, o: reverse("plans:plan-create", args=[w.org_a.pk]), PLANS_MANAGE_A_PAGE),
+    Case(
+        "plans:plan-create",
+        lambda w, o: reverse("plans:plan-create", args=[w.org_a.pk]),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=_plan_form,
+    ),
+    Case("plans:plan-detail", _plans_url("plan-detail", "plan_a"), PRIVATE_A_PAGE),
+    Case("plans:plan-detail", _plans_url("plan-detail", "plan_b"), PRIVATE_B_PAGE),
+    Case("plans:plan-edit", _plans_url("plan-edit", "plan_a"), PLANS_MANAGE_A_PAGE),
+    Case(
+        "plans:plan-edit",
+        _plans_url("plan-edit", "plan_a"),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=lambda w, o, p: {**_plan_form(w, o, p), "version": o["plan_a"].version},
+    ),
+    Case(
+        "plans:plan-outcome",
+        _plans_url("plan-outcome", "plan_a"),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=lambda w, o, p: {"version": o["plan_a"].version, "outcome": "approved", "outcome_on": "2025-07-14"},
+    ),
+    Case(
+        "plans:response-record",
+        _plans_url("response-record", "plan_a"),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=lambda w, o, p: {"version": o["response_a"].version, "issued_on": "2025-07-20", "summary": "Changed"},
+    ),
+    Case(
+        "plans:condition-add",
+        _plans_url("condition-add", "plan_a"),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=lambda w, o, p: {
+            "new-text": "Agree trajectories",
+            "new-pillar": o["finance_pillar"].pk,
+            "new-due_on": "2027-03-31",
+            "new-owner": "Chief Operating Officer",
+        },
+    ),
+    Case(
+        "plans:condition-status",
+        _plans_url("condition-status", "condition_a"),
+        PLANS_MANAGE_A_POST,
+        method="post",
+        data=lambda w, o, p: {
+            f"c{o['condition_a'].pk}-version": o["condition_a"].version,
+            f"c{o['condition_a'].pk}-status": "not_met",
+            f"c{o['condition_a'].pk}-note": "Missed",
+        },
+    ),
+    Case(
+        "plans:condition-evidence",
+        _plans_url("condition-evidence", "condition_a"),
+        row(302, 403, 403, 403, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {f"e{o['condition_a'].pk}-file": pdf(), f"e{o['condition_a'].pk}-note": "Minutes"},
+        note="only the organisation's own staff",
+    ),
+    Case(
+        "plans:submission-receive",
+        _plans_url("submission-receive", "submission_a"),
+        row(302, 200, 200, 200, 200, 404, 404, 403),
+    ),
+    Case(
+        "plans:submission-receive",
+        _plans_url("submission-receive", "submission_b"),
+        row(302, 200, 200, 200, 404, 200, 404, 403),
+    ),
+    Case(
+        "plans:submission-receive",
+        _plans_url("submission-receive", "submission_a"),
+        row(302, 302, 302, 302, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["submission_a"].version, "received_on": "2026-11-20", "file": pdf()},
+    ),
+    # API
+    Case("api:plans-plan-list", lambda w, o: reverse("api:plans-plan-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:plans-plan-list",
+        lambda w, o: reverse("api:plans-plan-list"),
+        PLANS_CREATE_A_API,
+        method="post",
+        data=lambda w, o, p: {
+            "organisation": "ORGA",
+            "cycle": "2025-28",
+            "plan_type": "imtp",
+            "submitted_on": "2025-03-28",
+            "financially_balanced": True,
+        },
+        api=True,
+    ),
+    Case("api:plans-plan-detail", _plans_api("plan-detail", "plan_a"), PRIVATE_A_API, api=True),
+    Case("api:plans-plan-detail", _plans_api("plan-detail", "plan_b"), PRIVATE_B_API, api=True),
+    Case(
+        "api:plans-plan-edit",
+        _plans_api("plan-edit", "plan_a"),
+        PLANS_MANAGE_A_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["plan_a"].version, "financially_balanced": False},
+        api=True,
+    ),
+    Case(
+        "api:plans-plan-outcome",
+        _plans_api("plan-outcome", "plan_a"),
+        PLANS_MANAGE_A_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["plan_a"].version, "outcome": "not_approved", "outcome_on": "2025-07-14"},
+        api=True,
+    ),
+    Case(
+        "api:plans-plan-response",
+        _plans_api("plan-response", "plan_a"),
+        PLANS_MANAGE_A_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["response_a"].version, "issued_on": "2025-07-20", "summary": "Changed"},
+        api=True,
+    ),
+    Case("api:plans-condition-list", lambda w, o: reverse("api:plans-condition-list"), SIGNED_IN_API, api=True),
+    Case(
+        "api:plans-condition-list",
+        lambda w, o: reverse("api:plans-condition-list"),
+        PLANS_CREATE_A_API,
+        method="post",
+        data=lambda w, o, p: {
+            "plan": o["plan_a"].pk,
+            "text": "Agree trajectories",
+            "pillar": "delivery",
+            "due_on": "2027-03-31",
+            "owner": "Chief Operating Officer",
+        },
+        api=True,
+    ),
+    Case("api:plans-condition-detail", _plans_api("condition-detail", "condition_a"), PRIVATE_A_API, api=True),
+    Case("api:plans-condition-detail", _plans_api("condition-detail", "condition_b"), PRIVATE_B_API, api=True),
+    Case(
+        "api:plans-condition-set-status",
+        _plans_api("condition-set-status", "condition_a"),
+        PLANS_MANAGE_A_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["condition_a"].version, "status": "not_met", "note": "Missed"},
+        api=True,
+    ),
+    Case("api:plans-condition-evidence", _plans_api("condition-evidence", "condition_a"), PRIVATE_A_API, api=True),
+    Case(
+        "api:plans-condition-evidence",
+        _plans_api("condition-evidence", "condition_a"),
+        row(401, 403, 403, 403, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"note": "Board minutes, 3 March"},
+        api=True,
+        note="only the organisation's own staff",
+    ),
+    Case("api:plans-submission-list", lambda w, o: reverse("api:plans-submission-list"), SIGNED_IN_API, api=True),
+    Case("api:plans-submission-detail", _plans_api("submission-detail", "submission_a"), PRIVATE_A_API, api=True),
+    Case("api:plans-submission-detail", _plans_api("submission-detail", "submission_b"), PRIVATE_B_API, api=True),
+    Case(
+        "api:plans-submission-receive",
+        _plans_api("submission-receive", "submission_a"),
+        row(401, 200, 200, 200, 200, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["submission_a"].version, "received_on": "2026-11-20"},
+        api=True,
+    ),
+    Case(
+        "api:plans-priority-progress-list",
+        lambda w, o: reverse("api:plans-priority-progress-list") + "?organisation=ORGA",
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:plans-priority-progress-list",
+        lambda w, o: reverse("api:plans-priority-progress-list") + "?organisation=ORGB",
+        PRIVATE_B_API,
+        api=True,
+    ),
+]
+
+# --- Accountability ---------------------------------------------------------------------------
+# Organisation A's Chair objectives, flexibilities and Well-led self-assessments are its private
+# data: WG, NHS P&I, the administrator and A's own people see them; B's submitter and HIW get 404.
+# WG (officials, decision makers) set objectives and grant flexibilities; evidence on an objective
+# comes from WG or A's own staff; A's own staff prepare and submit the self-assessment and NHS P&I
+# assesses it. The monthly synthesis is WG and NHS P&I's only: everyone else (organisations, HIW,
+# the administrator) gets a 404, list included; NHS P&I analysts write and sign it off.
+ACC_WG_MANAGES_A_PAGE = row(302, 200, 200, 403, 403, 404, 404, 403)
+ACC_WG_MANAGES_A_POST = row(302, 302, 302, 403, 403, 404, 404, 403)
+ACC_OWN_STAFF_A_POST = row(302, 403, 403, 403, 302, 404, 404, 403)
+ACC_SYNTHESIS_PAGE = row(302, 200, 200, 200, 404, 404, 404, 404)
+ACC_SYNTHESIS_API = row(401, 200, 200, 200, 404, 404, 404, 404)
+ACC_ANALYST_WRITES_POST = row(302, 403, 403, 302, 404, 404, 404, 404)
+ACC_ANALYST_WRITES_API = row(401, 403, 403, 200, 404, 404, 404, 404)
+
+
+def _acc_url(name, key):
+    return lambda w, o: reverse(f"accountability:{name}", args=[o[key].pk])
+
+
+def _acc_api(name, key):
+    return lambda w, o: reverse(f"api:accountability-{name}", args=[o[key].pk])
+
+
+def _acc_org(name, which="org_a"):
+    return lambda w, o: reverse(f"accountability:{name}", args=[getattr(w, which).pk])
+
+
+def _acc_ratings_form(key):
+    def data(w, o, p):
+        from accountability.choices import WellLedArea
+
+        body = {"version": o[key].version, "summary": "Matrix"}
+        for area in WellLedArea.values:
+            body[f"rating_{area}"] = "3"
+            body[f"commentary_{area}"] = ""
+        return body
+
+    return data
+
+
+def _acc_ratings_api(key):
+    def data(w, o, p):
+        from accountability.choices import WellLedArea
+
+        return {"version": o[key].version, "ratings": {a: {"rating": 3} for a in WellLedArea.values}}
+
+    return data
+
+
+def _acc_recommendation_form(prefix_key, prefix):
+    def data(w, o, p):
+        pk = o[prefix_key].pk
+        return {
+            f"{prefix}{pk}-recommendation": "escalate",
+            f"{prefix}{pk}-domain": "",
+            f"{prefix}{pk}-recommended_level": "2",
+            f"{prefix}{pk}-rationale": "Matrix",
+            **({f"{prefix}{pk}-version": o[prefix_key].version} if prefix == "re" else {}),
+        }
+
+    return data
+
+
+MATRIX += [
+    Case("accountability:organisation", _acc_org("organisation"), PRIVATE_A_PAGE),
+    Case("accountability:organisation", _acc_org("organisation", "org_b"), PRIVATE_B_PAGE),
+    Case("accountability:earned-autonomy", _acc_org("earned-autonomy"), PRIVATE_A_PAGE),
+    Case("accountability:objective-create", _acc_org("objective-create"), ACC_WG_MANAGES_A_PAGE),
+    Case(
+        "accountability:objective-create",
+        _acc_org("objective-create"),
+        ACC_WG_MANAGES_A_POST,
+        method="post",
+        data=lambda w, o, p: {"year": o["acc_today"].year, "text": "Matrix objective"},
+    ),
+    Case("accountability:flexibility-grant", _acc_org("flexibility-grant"), ACC_WG_MANAGES_A_PAGE),
+    Case(
+        "accountability:flexibility-grant",
+        _acc_org("flexibility-grant"),
+        ACC_WG_MANAGES_A_POST,
+        method="post",
+        data=lambda w, o, p: {"what": "Matrix", "reason": "Matrix", "granted_on": o["acc_today"].isoformat()},
+    ),
+    Case(
+        "accountability:assessment-start",
+        _acc_org("assessment-start"),
+        row(302, 403, 403, 403, 200, 404, 404, 403),
+        note="only the organisation's own staff",
+    ),
+    Case(
+        "accountability:assessment-start",
+        _acc_org("assessment-start"),
+        row(302, 403, 403, 403, 200, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"year": 2000},
+        note="a year long past: the form comes back with the refusal",
+    ),
+    Case("accountability:letter-draft", _acc_org("letter-draft"), row(302, 200, 200, 200, 403, 404, 404, 403)),
+    Case(
+        "accountability:letter-draft",
+        _acc_org("letter-draft"),
+        row(302, 302, 302, 302, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"year": o["acc_today"].year},
+    ),
+    Case("accountability:objective-list", lambda w, o: reverse("accountability:objective-list"), SIGNED_IN_PAGE),
+    Case(
+        "accountability:objective-list",
+        lambda w, o: reverse("accountability:objective-list") + "?export=csv",
+        SIGNED_IN_PAGE,
+        note="export",
+    ),
+    Case("accountability:objective-detail", _acc_url("objective-detail", "objective_a"), PRIVATE_A_PAGE),
+    Case("accountability:objective-detail", _acc_url("objective-detail", "objective_b"), PRIVATE_B_PAGE),
+    Case(
+        "accountability:objective-update",
+        _acc_url("objective-update", "objective_a"),
+        ACC_WG_MANAGES_A_POST,
+        method="post",
+        data=lambda w, o, p: {"version": o["objective_a"].version, "status": "on_track", "progress_notes": ""},
+    ),
+    Case(
+        "accountability:objective-evidence",
+        _acc_url("objective-evidence", "objective_a"),
+        row(302, 302, 302, 403, 302, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"file": pdf()},
+    ),
+    Case("accountability:flexibility-list", lambda w, o: reverse("accountability:flexibility-list"), SIGNED_IN_PAGE),
+    Case(
+        "accountability:flexibility-list",
+        lambda w, o: reverse("accountability:flexibility-list") + "?export=csv",
+        SIGNED_IN_PAGE,
+        note="export",
+    ),
+    Case("accountability:assessment-list", lambda w, o: reverse("accountability:assessment-list"), SIGNED_IN_PAGE),
+    Case(
+        "accountability:assessment-list",
+        lambda w, o: reverse("accountability:assessment-list") + "?export=csv",
+        SIGNED_IN_PAGE,
+        note="export",
+    ),
+    Case("accountability:assessment-detail", _acc_url("assessment-detail", "assessment_a"), PRIVATE_A_PAGE),
+    Case("accountability:assessment-detail", _acc_url("assessment-detail", "assessment_b"), PRIVATE_B_PAGE),
+    Case(
+        "accountability:assessment-edit",
+        _acc_url("assessment-edit", "assessment_a"),
+        ACC_OWN_STAFF_A_POST,
+        method="post",
+        data=_acc_ratings_form("assessment_a"),
+    ),
+    Case(
+        "accountability:assessment-evidence",
+        _acc_url("assessment-evidence", "assessment_a"),
+        ACC_OWN_STAFF_A_POST,
+        method="post",
+        data=lambda w, o, p: {"file": pdf(), "area": "governance_risk"},
+    ),
+    Case(
+        "accountability:assessment-submit",
+        _acc_url("assessment-submit", "assessment_a"),
+        ACC_OWN_STAFF_A_POST,
+        method="post",
+        data=lambda w, o, p: {"version": o["assessment_a"].version},
+    ),
+    Case(
+        "accountability:assessment-review",
+        _acc_url("assessment-review", "assessment_a_submitted"),
+        row(302, 403, 403, 302, 403, 404, 404, 403),
+        method="post",
+        data=_acc_ratings_form("assessment_a_submitted"),
+    ),
+    Case("accountability:synthesis-list", lambda w, o: reverse("accountability:synthesis-list"), ACC_SYNTHESIS_PAGE),
+    Case(
+        "accountability:synthesis-list",
+        lambda w, o: reverse("accountability:synthesis-list") + "?export=csv",
+        ACC_SYNTHESIS_PAGE,
+        note="export",
+    ),
+    Case("accountability:synthesis-detail", _acc_url("synthesis-detail", "synthesis"), ACC_SYNTHESIS_PAGE),
+    Case(
+        "accountability:synthesis-summary",
+        _acc_url("synthesis-summary", "synthesis"),
+        ACC_ANALYST_WRITES_POST,
+        method="post",
+        data=lambda w, o, p: {"version": o["synthesis"].version, "summary": "Matrix"},
+    ),
+    Case(
+        "accountability:synthesis-signoff",
+        _acc_url("synthesis-signoff", "synthesis"),
+        row(302, 403, 403, 200, 404, 404, 404, 404),
+        method="post",
+        data=lambda w, o, p: {"version": o["synthesis"].version},
+        note="not every organisation is written up: the page comes back with the refusal",
+    ),
+    Case(
+        "accountability:entry-update",
+        _acc_url("entry-update", "entry_a"),
+        ACC_ANALYST_WRITES_POST,
+        method="post",
+        data=lambda w, o, p: {
+            f"e{o['entry_a'].pk}-version": o["entry_a"].version,
+            f"e{o['entry_a'].pk}-risks": "Matrix",
+            f"e{o['entry_a'].pk}-mitigations": "",
+            f"e{o['entry_a'].pk}-actions": "",
+        },
+    ),
+    Case(
+        "accountability:recommendation-add",
+        _acc_url("recommendation-add", "entry_a"),
+        ACC_ANALYST_WRITES_POST,
+        method="post",
+        data=_acc_recommendation_form("entry_a", "r"),
+    ),
+    Case(
+        "accountability:recommendation-update",
+        _acc_url("recommendation-update", "recommendation_a"),
+        ACC_ANALYST_WRITES_POST,
+        method="post",
+        data=_acc_recommendation_form("recommendation_a", "re"),
+    ),
+    Case(
+        "accountability:recommendation-start",
+        _acc_url("recommendation-start", "recommendation_a"),
+        row(302, 302, 302, 302, 404, 404, 404, 404),
+        method="post",
+        note="a draft synthesis: refused, back to it with the message",
+    ),
+    Case(
+        "accountability:meeting-synthesis",
+        lambda w, o: reverse("accountability:meeting-synthesis", args=[o["system_meeting"].pk]),
+        ACC_SYNTHESIS_PAGE,
+        note="organisation A is invited to the meeting, but the synthesis is not for it",
+    ),
+    # --- the API ---
+    Case(
+        "api:accountability-objective-list",
+        lambda w, o: reverse("api:accountability-objective-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-objective-list",
+        lambda w, o: reverse("api:accountability-objective-list"),
+        row(401, 201, 201, 403, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "year": o["acc_today"].year, "text": "Matrix"},
+        api=True,
+    ),
+    Case("api:accountability-objective-detail", _acc_api("objective-detail", "objective_a"), PRIVATE_A_API, api=True),
+    Case("api:accountability-objective-detail", _acc_api("objective-detail", "objective_b"), PRIVATE_B_API, api=True),
+    Case(
+        "api:accountability-objective-progress",
+        _acc_api("objective-progress", "objective_a"),
+        row(401, 200, 200, 403, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["objective_a"].version, "status": "on_track"},
+        api=True,
+    ),
+    Case(
+        "api:accountability-objective-evidence", _acc_api("objective-evidence", "objective_a"), PRIVATE_A_API, api=True
+    ),
+    Case(
+        "api:accountability-objective-evidence",
+        _acc_api("objective-evidence", "objective_a"),
+        row(401, 201, 201, 403, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"file": pdf()},
+        api=True,
+        extra={"format": "multipart"},
+    ),
+    Case(
+        "api:accountability-flexibility-list",
+        lambda w, o: reverse("api:accountability-flexibility-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-flexibility-list",
+        lambda w, o: reverse("api:accountability-flexibility-list"),
+        row(401, 201, 201, 403, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {
+            "organisation": "ORGA",
+            "what": "Matrix",
+            "reason": "Matrix",
+            "granted_on": o["acc_today"].isoformat(),
+        },
+        api=True,
+    ),
+    Case(
+        "api:accountability-flexibility-detail",
+        _acc_api("flexibility-detail", "flexibility_a"),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-assessment-list",
+        lambda w, o: reverse("api:accountability-assessment-list"),
+        SIGNED_IN_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-assessment-list",
+        lambda w, o: reverse("api:accountability-assessment-list"),
+        row(401, 403, 403, 403, 400, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "year": 2000},
+        api=True,
+        note="a year long past: refused by the rule",
+    ),
+    Case(
+        "api:accountability-assessment-detail", _acc_api("assessment-detail", "assessment_a"), PRIVATE_A_API, api=True
+    ),
+    Case(
+        "api:accountability-assessment-detail", _acc_api("assessment-detail", "assessment_b"), PRIVATE_B_API, api=True
+    ),
+    Case(
+        "api:accountability-assessment-ratings",
+        _acc_api("assessment-ratings", "assessment_a"),
+        row(401, 403, 403, 403, 200, 404, 404, 403),
+        method="post",
+        data=_acc_ratings_api("assessment_a"),
+        api=True,
+    ),
+    Case(
+        "api:accountability-assessment-evidence",
+        _acc_api("assessment-evidence", "assessment_a"),
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-assessment-evidence",
+        _acc_api("assessment-evidence", "assessment_a"),
+        row(401, 403, 403, 403, 201, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"file": pdf()},
+        api=True,
+        extra={"format": "multipart"},
+    ),
+    Case(
+        "api:accountability-assessment-submit",
+        _acc_api("assessment-submit", "assessment_a"),
+        row(401, 403, 403, 403, 200, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"version": o["assessment_a"].version},
+        api=True,
+    ),
+    Case(
+        "api:accountability-assessment-review",
+        _acc_api("assessment-review", "assessment_a_submitted"),
+        row(401, 403, 403, 200, 403, 404, 404, 403),
+        method="post",
+        data=_acc_ratings_api("assessment_a_submitted"),
+        api=True,
+    ),
+    Case(
+        "api:accountability-earned-autonomy-list",
+        lambda w, o: reverse("api:accountability-earned-autonomy-list") + "?organisation=ORGA",
+        PRIVATE_A_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-ao-letter-list",
+        lambda w, o: reverse("api:accountability-ao-letter-list"),
+        row(401, 201, 201, 201, 403, 404, 404, 403),
+        method="post",
+        data=lambda w, o, p: {"organisation": "ORGA", "year": o["acc_today"].year},
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-list",
+        lambda w, o: reverse("api:accountability-synthesis-list"),
+        ACC_SYNTHESIS_API,
+        api=True,
+    ),
+    Case("api:accountability-synthesis-detail", _acc_api("synthesis-detail", "synthesis"), ACC_SYNTHESIS_API, api=True),
+    Case(
+        "api:accountability-synthesis-overview",
+        _acc_api("synthesis-overview", "synthesis"),
+        ACC_ANALYST_WRITES_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["synthesis"].version, "summary": "Matrix"},
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-sign-off",
+        _acc_api("synthesis-sign-off", "synthesis"),
+        row(401, 403, 403, 400, 404, 404, 404, 404),
+        method="post",
+        data=lambda w, o, p: {"version": o["synthesis"].version},
+        api=True,
+        note="not every organisation is written up: refused",
+    ),
+    Case(
+        "api:accountability-synthesis-entry-detail",
+        _acc_api("synthesis-entry-detail", "entry_a"),
+        ACC_SYNTHESIS_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-entry-edit",
+        _acc_api("synthesis-entry-edit", "entry_a"),
+        ACC_ANALYST_WRITES_API,
+        method="post",
+        data=lambda w, o, p: {"version": o["entry_a"].version, "risks": "Matrix"},
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-entry-recommendations",
+        _acc_api("synthesis-entry-recommendations", "entry_a"),
+        row(401, 403, 403, 201, 404, 404, 404, 404),
+        method="post",
+        data=lambda w, o, p: {"recommendation": "escalate", "recommended_level": 2, "rationale": "Matrix"},
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-recommendation-detail",
+        _acc_api("synthesis-recommendation-detail", "recommendation_a"),
+        ACC_SYNTHESIS_API,
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-recommendation-edit",
+        _acc_api("synthesis-recommendation-edit", "recommendation_a"),
+        ACC_ANALYST_WRITES_API,
+        method="post",
+        data=lambda w, o, p: {
+            "version": o["recommendation_a"].version,
+            "recommendation": "escalate",
+            "recommended_level": 3,
+            "rationale": "Matrix",
+        },
+        api=True,
+    ),
+    Case(
+        "api:accountability-synthesis-recommendation-start-decision",
+        _acc_api("synthesis-recommendation-start-decision", "recommendation_a"),
+        row(401, 400, 400, 400, 404, 404, 404, 404),
+        method="post",
+        api=True,
+        note="a draft synthesis: refused",
+    ),
+]
+
 # --- Language preference ----------------------------------------------------------------------
 MATRIX += []  # language: entries go in this list
 
@@ -1406,6 +2327,8 @@ def objects(request, world, frameworks):
     return {
         **meetings,
         **(_packs(world) if _needs_packs(request) else {}),
+        **(_plans(world, decided_a.case, decided_b.case) if _needs_plans(request) else {}),
+        **(_accountability(world) if _needs_accountability(request) else {}),
         "attachment_a": a,
         "attachment_b": b,
         "notification_of_submitter_a": NotificationFactory(recipient=world.personas["submitter_a"]),
@@ -1447,6 +2370,112 @@ def objects(request, world, frameworks):
 def _needs_packs(request) -> bool:
     case = getattr(getattr(request.node, "callspec", None), "params", {}).get("case")
     return case is None or "reporting" in case.route
+
+
+def _needs_plans(request) -> bool:
+    case = getattr(getattr(request.node, "callspec", None), "params", {}).get("case")
+    return case is None or case.route.startswith(("plans:", "api:plans-"))
+
+
+def _needs_accountability(request) -> bool:
+    case = getattr(getattr(request.node, "callspec", None), "params", {}).get("case")
+    return case is None or case.route.startswith(("accountability:", "api:accountability-"))
+
+
+def _accountability(world):
+    """Chair objectives of A and B, a flexibility of A's, A's self-assessment being prepared
+    (every area rated, not yet submitted) and last year's submitted, B's being prepared, and the
+    month's draft synthesis with A's part of it and a recommendation in it."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from accountability import services as acc
+    from accountability import synthesis as acc_synthesis
+    from accountability.choices import WellLedArea
+
+    official, analyst = world.personas["official"], world.personas["analyst"]
+    today = date(2026, 11, 2)
+    rated = dict.fromkeys(WellLedArea.values, (3, ""))
+
+    def assessment(persona, organisation, year, *, submit=False):
+        user = world.personas[persona]
+        found = acc.assessment_start(actor=user, organisation=organisation, year=year, today=today)
+        found = acc.assessment_update_self(
+            actor=user, assessment=found, expected_version=found.version, ratings=rated, summary=""
+        )
+        if submit:
+            found = acc.assessment_submit(actor=user, assessment=found, expected_version=found.version, today=today)
+        return found
+
+    made, _ = acc_synthesis.synthesis_assemble(today=today)
+    entry_a = made.entries.get(organisation=world.org_a)
+    return {
+        "acc_today": timezone.localdate(),
+        "objective_a": acc.objective_set(actor=official, organisation=world.org_a, year=2026, text="A", today=today),
+        "objective_b": acc.objective_set(actor=official, organisation=world.org_b, year=2026, text="B", today=today),
+        "flexibility_a": acc.flexibility_grant(
+            actor=official,
+            organisation=world.org_a,
+            what="Pathway choice",
+            reason="On plan",
+            granted_on=today,
+            today=today,
+        ),
+        "assessment_a": assessment("submitter_a", world.org_a, 2026),
+        "assessment_a_submitted": assessment("submitter_a", world.org_a, 2025, submit=True),
+        "assessment_b": assessment("submitter_b", world.org_b, 2026),
+        "synthesis": made,
+        "entry_a": entry_a,
+        "recommendation_a": acc.recommendation_add(
+            actor=analyst, entry=entry_a, recommendation="escalate", recommended_level=2, rationale="r", on=today
+        ),
+    }
+
+
+def _plans(world, case_a, case_b):
+    """Plans of organisations A and B, each with Welsh Government's response and an open
+    condition, and a submission each of their cases owes."""
+    from datetime import date
+
+    from escalation.models import Domain
+    from plans import reference
+    from plans import services as plan_services
+    from plans.models import PlanningCycle, RequiredSubmission
+
+    reference.seed()
+    cycle = PlanningCycle.objects.get(code="2025-28")
+    analyst = world.personas["analyst"]
+    finance = Domain.objects.get(era__code="2026", code="finance")
+    today = date(2026, 11, 30)
+    found = {"cycle": cycle, "finance_pillar": finance}
+    for key, organisation, case in (("a", world.org_a, case_a), ("b", world.org_b, case_b)):
+        plan = plan_services.plan_record(
+            actor=analyst,
+            organisation=organisation,
+            cycle=cycle,
+            plan_type="imtp",
+            submitted_on=date(2025, 3, 28),
+            financially_balanced=True,
+            today=today,
+        )
+        response = plan_services.response_record(
+            actor=analyst, plan=plan, issued_on=date(2025, 7, 20), summary="With conditions", today=today
+        )
+        found[f"plan_{key}"] = plan
+        found[f"response_{key}"] = response
+        found[f"condition_{key}"] = plan_services.condition_add(
+            actor=analyst,
+            response=response,
+            text="Agree a financial recovery plan",
+            pillar=finance,
+            due_on=date(2026, 9, 30),
+            owner="Director of Finance",
+        )
+        found[f"submission_{key}"] = RequiredSubmission.objects.create(
+            case=case, kind="progress_update", level=3, due_on=date(2026, 11, 10)
+        )
+    return found
 
 
 def _packs(world):

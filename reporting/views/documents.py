@@ -1,5 +1,7 @@
 """The document pages: the register, a document (its text, status, links and history, and
-what the user may do next), drafting a letter from a decided decision, and the download.
+what the user may do next), drafting a letter (from a decided decision, after a meeting, or a
+letter of concern from a case), the download, and batches of documents (a month's post-meeting
+letters: the list, a new batch, a batch with its progress, approving and issuing it).
 
 Every write goes through ``reporting.documents``, which checks the access policy and the
 framework's rules; these views show the forms and the refusals. Who sees what:
@@ -16,11 +18,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from escalation.models import EscalationDecision
+from escalation.models import EscalationCase, EscalationDecision
+from meetings.models import Meeting
 from organisations.models import Organisation
 from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
@@ -30,9 +34,17 @@ from oversight.forms import add_domain_error
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
-from .. import documents
-from ..forms import ConfirmForm, DocumentDraftForm, DocumentEditForm, DocumentReissueForm
-from ..models import Document
+from .. import batches, documents, rules
+from ..forms import (
+    BatchApproveForm,
+    BatchCreateForm,
+    ConfirmForm,
+    DocumentDraftForm,
+    DocumentEditForm,
+    DocumentReissueForm,
+    LetterOfConcernForm,
+)
+from ..models import Document, DocumentBatch
 
 # --- The register --------------------------------------------------------------------------------
 
@@ -63,7 +75,12 @@ class DocumentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value) | Q(body_cy__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(title_cy__icontains=value)
+            | Q(body__icontains=value)
+            | Q(body_cy__icontains=value)
+        )
 
 
 class DocumentListView(OversightListView):
@@ -75,6 +92,7 @@ class DocumentListView(OversightListView):
     export_columns = [
         Column(gettext_lazy("Register number"), "register_number"),
         Column(gettext_lazy("Title"), "title"),
+        Column(gettext_lazy("Title (Welsh)"), "title_cy"),
         Column(gettext_lazy("Kind"), "get_kind_display"),
         Column(gettext_lazy("Organisation"), "organisation.code"),
         Column(gettext_lazy("Status"), "get_status_display"),
@@ -90,6 +108,11 @@ class DocumentListView(OversightListView):
             Document.objects.select_related("organisation", "replaces").order_by("-created_at"), self.request.user
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_view_batches"] = access.can(self.request.user, "reporting.batch.view")
+        return context
+
 
 # --- One document ----------------------------------------------------------------------------
 
@@ -97,7 +120,16 @@ class DocumentListView(OversightListView):
 def _document(request, pk) -> Document:
     queryset = access.restrict_documents(
         Document.objects.select_related(
-            "organisation", "decision", "case", "meeting", "pack", "signatory", "drafted_by", "approved_by", "replaces"
+            "organisation",
+            "decision",
+            "case",
+            "meeting",
+            "pack",
+            "batch",
+            "signatory",
+            "drafted_by",
+            "approved_by",
+            "replaces",
         ),
         request.user,
     )
@@ -116,7 +148,7 @@ def _forms(request, document: Document) -> dict:
             forms["edit"] = DocumentEditForm(
                 initial={
                     **initial,
-                    **{name: getattr(document, name) for name in ("title", "language", "addressee_name")},
+                    **{name: getattr(document, name) for name in ("title", "title_cy", "language", "addressee_name")},
                     **{name: getattr(document, name) for name in ("addressee_role", "body", "body_cy")},
                 }
             )
@@ -131,6 +163,19 @@ def _forms(request, document: Document) -> dict:
     ):
         forms["reissue"] = DocumentReissueForm()
     return forms
+
+
+def _publication(request, document) -> dict | None:
+    """Whether the document may be made public by this user, and its public record if any."""
+    from .. import rules
+    from ..models import PublishedDocument
+
+    if document.kind not in rules.PUBLISHABLE_DOCUMENT_KINDS or not document.is_issued:
+        return None
+    if not access.can(request.user, "reporting.publication.publish", document):
+        return None
+    record = PublishedDocument.objects.filter(document=document).first()
+    return {"record": record, "public": record is not None and record.withdrawn_on is None}
 
 
 def document_detail(request, pk, failed=None):
@@ -150,6 +195,9 @@ def document_detail(request, pk, failed=None):
         "forms": forms,
         "has_errors": any(form.is_bound and form.errors for form in forms.values()),
         "replaced_by": access.restrict_documents(Document.objects.filter(replaces=document), request.user).first(),
+        "can_view_batch": access.can(request.user, "reporting.batch.view"),
+        # An issued public accountability summary can be made public (reporting.publication).
+        "publication": _publication(request, document),
         "paragraphs": document.paragraphs("cy" if document.language == "cy" else "en"),
         "history": document.history.select_related("history_user").order_by("-history_date")[:50],
     }
@@ -263,7 +311,7 @@ def document_draft(request, decision_pk):
         EscalationDecision.objects.select_related("organisation", "domain"), request.user, pk=decision_pk
     )
     access.require(request.user, "reporting.document.draft", decision)
-    form = DocumentDraftForm(request.POST or None)
+    form = DocumentDraftForm(request.POST or None, initial={"language": decision.organisation.letter_language})
     if request.method == "POST" and form.is_valid():
         try:
             document = documents.document_draft_from_decision(
@@ -279,3 +327,240 @@ def document_draft(request, decision_pk):
             messages.success(request, _("The letter is drafted. Check its text, then ask for approval."))
             return redirect(document)
     return render(request, "reporting/documents/document_draft.html", {"decision": decision, "form": form})
+
+
+# --- Drafting the letter after a meeting [000 §15] ---------------------------------------------
+
+
+@login_required
+def meeting_letter_draft(request, meeting_pk):
+    """Draft the letter after a held meeting, to the organisation's chief executive."""
+    meeting = access.restrict_meetings(
+        Meeting.objects.select_related("meeting_type", "organisation"), request.user
+    ).filter(pk=meeting_pk)
+    meeting = meeting.first()
+    if meeting is None:
+        raise Http404("No such meeting, or it is not yours to see.")
+    access.require(request.user, "reporting.document.draft", meeting)
+    initial = {"language": meeting.organisation.letter_language if meeting.organisation else "en"}
+    form = DocumentDraftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = documents.document_draft_from_meeting(
+                actor=request.user,
+                meeting=meeting,
+                language=form.cleaned_data["language"],
+                addressee_name=form.cleaned_data["addressee_name"],
+                addressee_role=form.cleaned_data["addressee_role"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The letter is drafted. Check its text, then ask for approval."))
+            return redirect(document)
+    existing = access.restrict_documents(
+        Document.objects.filter(kind=Document.Kind.POST_MEETING_LETTER, meeting=meeting).order_by("-created_at"),
+        request.user,
+    ).first()
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "existing": existing,
+        "agenda_count": meeting.agenda_items.count(),
+        "action_count": meeting.actions.count(),
+    }
+    return render(request, "reporting/documents/meeting_letter_draft.html", context)
+
+
+# --- Drafting a letter of concern from a case [001 §7.2] ----------------------------------------
+
+
+@login_required
+def concern_letter_draft(request, case_pk):
+    """Draft a letter of concern (performance notice) about a case's scope at level 1 or 2."""
+    from escalation.selectors import level_of
+
+    case = access.get_visible_or_404(
+        EscalationCase.objects.select_related("organisation", "domain"), request.user, pk=case_pk
+    )
+    access.require(request.user, "reporting.document.draft", case)
+    today = timezone.localdate()
+    level = level_of(organisation_id=case.organisation_id, scope_key=case.scope_key, on=today)
+    initial = {"language": case.organisation.letter_language, "respond_by": rules.letter_of_concern_reply_due(today)}
+    form = LetterOfConcernForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = documents.document_draft_letter_of_concern(
+                actor=request.user,
+                case=case,
+                expectations=data["expectations"],
+                respond_by=data["respond_by"],
+                language=data["language"],
+                addressee_name=data["addressee_name"],
+                addressee_role=data["addressee_role"],
+            )
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The letter of concern is drafted. Check its text, then ask for approval."))
+            return redirect(document)
+    refusal = rules.letter_of_concern_refusal(level=level)
+    context = {"case": case, "level": level, "refusal": refusal, "form": form}
+    return render(request, "reporting/documents/concern_letter_draft.html", context)
+
+
+# --- Batches ---------------------------------------------------------------------------------------
+
+
+class BatchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("Title contains"), field_name="title", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kind"), choices=Document.Kind.choices, empty_label=gettext_lazy("Any kind")
+    )
+    month = django_filters.DateFilter(
+        label=gettext_lazy("Month (YYYY-MM)"),
+        method="in_month",
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+    class Meta:
+        model = DocumentBatch
+        fields = ["q", "kind", "month"]
+
+    def in_month(self, queryset, name, value):
+        return queryset.filter(month=batches.first_of_month(value)) if value else queryset
+
+
+class BatchListView(OversightListView):
+    """The batches of documents, with how many of each are issued."""
+
+    filterset_class = BatchFilter
+    template_name = "reporting/documents/batch_list.html"
+    export_filename = "document-batches"
+    export_columns = [
+        Column(gettext_lazy("Title"), "title"),
+        Column(gettext_lazy("Kind"), "get_kind_display"),
+        Column(gettext_lazy("Month"), lambda batch: batch.month.strftime("%Y-%m") if batch.month else ""),
+        Column(gettext_lazy("Documents"), "total"),
+        Column(gettext_lazy("Drafts"), "drafts"),
+        Column(gettext_lazy("Approved"), "approved"),
+        Column(gettext_lazy("Issued"), "issued"),
+        Column(gettext_lazy("Created by"), "created_by.username"),
+        Column(gettext_lazy("Created at"), "created_at"),
+        Column(gettext_lazy("Issue started at"), "issue_started_at"),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access.require(request.user, "reporting.batch.view")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            DocumentBatch.objects.select_related("created_by", "issue_started_by")
+            .annotate(**batches.batch_counts())
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = access.can(self.request.user, "reporting.batch.create")
+        return context
+
+
+def _batch(request, pk) -> DocumentBatch:
+    batch = DocumentBatch.objects.select_related("created_by", "issue_started_by").filter(pk=pk).first()
+    if batch is None or not access.can(request.user, "reporting.batch.view", batch):
+        raise Http404("No such batch, or it is not yours to see.")
+    return batch
+
+
+@login_required
+def batch_create(request):
+    """A new batch: the post-meeting letters of every meeting held in a month that has none."""
+    access.require(request.user, "reporting.batch.create")
+    today = timezone.localdate()
+    form = BatchCreateForm(request.POST or None, initial={"month": batches.first_of_month(today)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batches.batch_create_post_meeting_letters(actor=request.user, month=form.cleaned_data["month"])
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)s letters are drafted in this batch.") % {"count": batch.documents.count()},
+            )
+            return redirect("reporting:batch-detail", pk=batch.pk)
+    return render(request, "reporting/documents/batch_create.html", {"form": form})
+
+
+def batch_detail(request, pk, failed=None):
+    """A batch: its documents with their status, how many are issued (the progress, which an htmx
+    request gets alone, every two seconds until all are issued), and approving and issuing it."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    batch = _batch(request, pk)
+    progress = batches.batch_progress(batch)
+    if request.htmx:
+        return render(request, "reporting/documents/_batch_progress.html", {"batch": batch, "progress": progress})
+    user = request.user
+    forms = {}
+    approvable = batches.drafts_approvable_by(actor=user, batch=batch) if progress.drafts else []
+    if approvable:
+        forms["approve"] = BatchApproveForm()
+    if progress.approved and access.can(user, "reporting.batch.issue", batch):
+        forms["issue"] = ConfirmForm(initial={"version": batch.version})
+    forms.update(failed or {})
+    batch_documents = batch.documents.select_related("organisation", "meeting").order_by("organisation__name", "pk")
+    context = {
+        "batch": batch,
+        "progress": progress,
+        "documents": batch_documents,
+        "forms": forms,
+        "approvable": len(approvable),
+        "has_errors": any(form.is_bound and form.errors for form in forms.values()),
+    }
+    return render(request, "reporting/documents/batch_detail.html", context)
+
+
+@login_required
+@require_POST
+def batch_approve(request, pk):
+    batch = _batch(request, pk)
+    access.require(request.user, "reporting.batch.approve", batch)
+    form = BatchApproveForm(request.POST)
+    if form.is_valid():
+        result = batches.batch_approve_drafts(actor=request.user, batch=batch)
+        if result.approved:
+            messages.success(
+                request, _("%(count)s documents are approved for issue.") % {"count": len(result.approved)}
+            )
+        for document, reason in result.refused:
+            messages.warning(request, f"{document.display_title}: {reason}")
+    return redirect("reporting:batch-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_issue(request, pk):
+    batch = _batch(request, pk)
+    access.require(request.user, "reporting.batch.issue", batch)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            result = batches.batch_issue(actor=request.user, batch=batch, expected_version=form.cleaned_data["version"])
+        except OversightError as error:
+            add_domain_error(form, error)
+        else:
+            if result.queued:
+                messages.success(
+                    request,
+                    _("%(count)s documents are being issued: each PDF is rendered, numbered and stored.")
+                    % {"count": result.queued},
+                )
+            else:
+                messages.info(request, _("Nothing is waiting to be issued in this batch."))
+            return redirect("reporting:batch-detail", pk=batch.pk)
+    return batch_detail(request, batch.pk, failed={"issue": form})

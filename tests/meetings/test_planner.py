@@ -35,6 +35,12 @@ EXPECTED = {
     ("public_accountability:ORGB", date(2026, 12, 15)),
     # Org C: routine arrangements, nothing decided: six-monthly from today.
     ("review:ORGC", date(2027, 6, 1)),
+    # The Chair's objectives reviews, by the same driving level from the chair_review cadence
+    # data (defaults: 1, 2, 3, 6 and 12 months at levels 5 to 1; docs/decisions.md): A monthly
+    # from 1 June, overdue, so within 14 days; B quarterly from 1 October (none held); C yearly.
+    ("chair_review:ORGA", date(2026, 12, 15)),
+    ("chair_review:ORGB", date(2027, 1, 1)),
+    ("chair_review:ORGC", date(2027, 12, 1)),
     ("public_accountability:ORGC", date(2027, 4, 1)),
     # System-wide: the monthly oversight meeting on the second Tuesday, this month and next.
     ("oversight:2026-12", date(2026, 12, 8)),

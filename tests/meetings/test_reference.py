@@ -21,7 +21,7 @@ NEW_2026 = {
     "public_accountability",
     "regional",
 }
-SPANNING = {"tripartite", "committee"}
+SPANNING = {"tripartite", "committee", "chair_review"}
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def _state():
 
 def test_every_meeting_type_of_the_domain_table_is_seeded(seeded):
     assert set(MeetingType.objects.values_list("code", flat=True)) == LEGACY | NEW_2026 | SPANNING
-    assert len(seeded.created) == 13 + 6  # types and cadence policies
+    assert len(seeded.created) == 14 + 11  # types and cadence policies
     assert seeded.updated == []
 
 
@@ -57,7 +57,7 @@ def test_seeding_twice_changes_nothing(seeded):
     before = _state()
     again = reference.seed()
     assert again.created == [] and again.updated == []
-    assert again.unchanged == 13 + 6
+    assert again.unchanged == 14 + 11
     assert _state() == before
 
 
@@ -164,5 +164,5 @@ def test_seed_reference_command_loads_the_meeting_types():
     _empty()
     out = io.StringIO()
     call_command("seed_reference", stdout=out)
-    assert "Meetings: 19 created" in out.getvalue()
-    assert MeetingType.objects.count() == 13
+    assert "Meetings: 25 created" in out.getvalue()
+    assert MeetingType.objects.count() == 14

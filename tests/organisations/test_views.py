@@ -24,6 +24,7 @@ def _form(organisation, **changes):
         "hosted_by": "",
         "statutory": "True",
         "active": "True",
+        "letter_language": organisation.letter_language,
         "reason": "Correction",
     }
     data.update(changes)

@@ -254,3 +254,97 @@ def test_a_month_without_a_released_value_or_a_trajectory_breaks_the_run():
     assert rules.trajectory_missed_since(periods, [70] * 4, agreed, months=2, **kwargs) == date(2026, 4, 1)
     del agreed[date(2026, 4, 1)]
     assert rules.trajectory_missed_since(periods, [70] * 4, agreed, months=2, **kwargs) is None
+
+
+# --- Letters of concern and post-meeting letters (issue 6) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "code"),
+    [
+        (1, None),
+        (2, None),
+        (3, "letter_of_concern_level"),
+        (4, "letter_of_concern_level"),
+        (5, "letter_of_concern_level"),
+        (None, "letter_of_concern_level"),
+    ],
+)
+def test_a_letter_of_concern_is_for_levels_1_and_2_only(level, code):
+    found = rules.letter_of_concern_refusal(level=level)
+    assert (found.code if found else None) == code
+
+
+def test_a_letter_of_concern_refused_at_level_3_points_to_the_notification_letter():
+    assert "notification letter" in rules.letter_of_concern_refusal(level=3).message
+
+
+@pytest.mark.parametrize(
+    ("sent_on", "due"),
+    [(date(2026, 11, 2), date(2026, 11, 30)), (date(2026, 12, 15), date(2027, 1, 12))],
+)
+def test_a_letter_of_concern_asks_for_a_reply_within_four_weeks(sent_on, due):
+    assert rules.letter_of_concern_reply_due(sent_on) == due
+
+
+@pytest.mark.parametrize(
+    ("held", "follows", "organisation", "existing", "code"),
+    [
+        (True, True, True, None, None),
+        (False, True, True, None, "meeting_not_held"),
+        (True, False, True, None, "no_letter_for_type"),
+        (True, True, False, None, "no_letter_for_type"),
+        (True, True, True, "OVS-2026-000007", "letter_exists"),
+        (True, True, True, "a draft", "letter_exists"),
+        (False, False, True, "OVS-2026-000007", "no_letter_for_type"),
+    ],
+)
+def test_one_letter_follows_a_held_meeting_of_a_type_a_letter_follows(held, follows, organisation, existing, code):
+    found = rules.post_meeting_letter_refusal(
+        held=held, letter_follows=follows, has_organisation=organisation, existing=existing
+    )
+    assert (found.code if found else None) == code
+    if code == "letter_exists":
+        assert existing in found.message
+
+
+# --- Who approves the composed documents (agenda pack, pack PDF, public summary) ----------------
+@pytest.mark.parametrize(
+    ("kind", "roles", "own", "code"),
+    [
+        ("agenda_pack", {"wg_secretariat"}, False, None),
+        ("agenda_pack", {"wg_official"}, False, None),
+        ("agenda_pack", {"wg_secretariat"}, True, "document_own_draft"),
+        ("agenda_pack", {"wg_decision_maker"}, False, "document_approver"),
+        ("agenda_pack", {"nhspi_analyst"}, False, "document_approver"),
+        ("performance_pack", {"nhspi_analyst"}, False, None),
+        ("performance_pack", {"wg_official"}, False, None),
+        ("performance_pack", {"nhspi_analyst"}, True, "document_own_draft"),
+        ("performance_pack", {"wg_secretariat"}, False, "document_approver"),
+        ("performance_pack", {"wg_decision_maker"}, False, "document_approver"),
+        ("public_summary", {"wg_official"}, False, None),
+        ("public_summary", {"wg_decision_maker"}, True, None),
+        ("public_summary", {"nhspi_analyst"}, False, "document_approver"),
+        ("public_summary", {"wg_secretariat"}, False, "document_approver"),
+        ("public_summary", {"org_submitter"}, False, "document_approver"),
+    ],
+)
+def test_each_composed_document_is_approved_by_those_who_answer_for_it(kind, roles, own, code):
+    found = rules.document_transition_refusal(
+        status="draft", to_status="approved", kind=kind, level=None, roles=roles, drafted_by_self=own
+    )
+    assert (found.code if found else None) == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "approvers"),
+    [
+        ("agenda_pack", None, {"wg_secretariat", "wg_official"}),
+        ("performance_pack", None, {"nhspi_analyst", "wg_official"}),
+        ("public_summary", None, {"wg_official", "wg_decision_maker"}),
+        ("escalation_notification", 4, {"wg_decision_maker"}),
+        ("post_meeting_letter", None, {"wg_official", "wg_decision_maker"}),
+    ],
+)
+def test_document_approver_roles(kind, level, approvers):
+    assert rules.document_approver_roles(kind=kind, level=level) == approvers
