@@ -1,6 +1,7 @@
 """Filters shared by the accountability list pages and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
@@ -14,6 +15,19 @@ def _organisations():
     return Organisation.objects.filter(statutory=True, kind__in=LEVEL_HOLDING_KINDS).order_by("name")
 
 
+# The years the accountability records may hold (the models' own check constraints): a filter
+# outside them is a form error, not a query Python cannot build (``month__year=100000``).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a whole year: 2026.5 is an error too
+
+
+def _year_filter(**kwargs):
+    return YearFilter(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+
 def _organisation_filter():
     return django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=_organisations(), to_field_name="code", empty_label=_("Any organisation")
@@ -22,7 +36,7 @@ def _organisation_filter():
 
 class ObjectiveFilter(django_filters.FilterSet):
     organisation = _organisation_filter()
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = _year_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ObjectiveStatus.choices, empty_label=_("Any status")
     )
@@ -48,7 +62,7 @@ class FlexibilityFilter(django_filters.FilterSet):
 
 class AssessmentFilter(django_filters.FilterSet):
     organisation = _organisation_filter()
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = _year_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AssessmentStatus.choices, empty_label=_("Any status")
     )
@@ -62,7 +76,7 @@ class SynthesisFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=SynthesisStatus.choices, empty_label=_("Any status")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="month", lookup_expr="year")
+    year = _year_filter(field_name="month", lookup_expr="year")
 
     class Meta:
         model = SystemSynthesis

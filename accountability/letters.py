@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from organisations.models import Organisation
 from oversight import access
 from oversight.concurrency import create_recorded
 from oversight.errors import OversightError, refuse
@@ -251,10 +253,12 @@ def letter_paragraphs(organisation, *, year: int, on: date, language: str) -> li
     return paragraphs
 
 
+@transaction.atomic
 def ao_letter_draft(*, actor, organisation, year: int, today: date, language: str | None = None) -> Document:
     """Draft the Accountable Officer letter of ``organisation`` for the financial year starting
     in ``year``. Refused where one is already drafted or issued for that year (correct it by a
-    re-issue instead)."""
+    re-issue instead). The organisation's row is locked before that check, so two drafting at
+    once make one letter: the second waits, then is refused."""
     access.require(actor, "reporting.document.draft", organisation)
     refuse(
         reporting_rules.document_transition_refusal(
@@ -274,6 +278,7 @@ def ao_letter_draft(*, actor, organisation, year: int, today: date, language: st
             code="letter_year",
             field="year",
         )
+    Organisation.objects.select_for_update().get(pk=organisation.pk)  # held until the letter is in, or refused
     existing = Document.objects.filter(
         organisation=organisation, kind=Document.Kind.ACCOUNTABLE_OFFICER_LETTER, year=year, replaced_by__isnull=True
     ).first()

@@ -265,7 +265,7 @@ def assessment_review(
     current.assessed_on = today
     current.assessed_by = actor
     current = save_new_version(current, actor=actor, reason="Assessed by NHS P&I")
-    assessment_check(assessment=current, today=today)
+    assessment_check(assessment=current, today=today, actor=actor)
     return current
 
 
@@ -273,10 +273,12 @@ def leadership_foundation() -> Domain | None:
     return Domain.objects.filter(era__code=PILLAR_ERA, code=LEADERSHIP_FOUNDATION).first()
 
 
-def assessment_check(*, assessment: WellLedAssessment, today: date) -> tuple[Concern | None, bool]:
+@transaction.atomic
+def assessment_check(*, assessment: WellLedAssessment, today: date, actor=None) -> tuple[Concern | None, bool]:
     """Raise a concern on the Leadership (Well-led) foundation when NHS P&I's assessment is weak:
     at most one per organisation and year (its ``source_key``), so checking again, or revising
-    the assessment, never raises a second. Returns the concern (or None) and whether it is new."""
+    the assessment, never raises a second. Returns the concern (or None) and whether it is new.
+    Linking the assessment to its concern is a new version of it, in its history."""
     ratings = {row.area: row.nhspi_rating for row in WellLedRating.objects.filter(assessment=assessment)}
     result = rules.assessment_weak(ratings)
     if assessment.status != AssessmentStatus.ASSESSED or not result.weak:
@@ -302,8 +304,8 @@ def assessment_check(*, assessment: WellLedAssessment, today: date) -> tuple[Con
         severity="high",
     )
     if assessment.concern_id != concern.pk:
-        WellLedAssessment.objects.filter(pk=assessment.pk).update(concern=concern)
         assessment.concern = concern
+        save_new_version(assessment, actor=actor, reason="Weak assessment: concern raised", update_fields=["concern"])
     return concern, new
 
 
@@ -456,12 +458,11 @@ def synthesis_sign_off(
     current.signed_off_by = actor
     if current.meeting_id is None:
         current.meeting = selectors.oversight_meeting_in(current.month)
-    current = save_new_version(current, actor=actor, reason="Signed off")
-    if current.document_id is None:
-        document = synthesis_document_draft(actor=actor, synthesis=current)
-        SystemSynthesis.objects.filter(pk=current.pk).update(document=document)
-        current.document = document
-    return current
+    reason = "Signed off"
+    if current.document_id is None:  # drafted first, so that the signed-off version in the history names it
+        current.document = synthesis_document_draft(actor=actor, synthesis=current)
+        reason = "Signed off; its PDF drafted for approval"
+    return save_new_version(current, actor=actor, reason=reason)
 
 
 def _synthesis_organisation() -> Organisation:

@@ -181,6 +181,37 @@ class VisibleRecord:
     hidden_items: set
 
 
+def record_for_organisation(meeting: Meeting, organisation_id: int) -> VisibleRecord:
+    """What of a meeting's record may go into a document addressed to one organisation (its
+    post-meeting letter, its agenda pack): the items, papers, decisions and actions about no
+    organisation in particular or about that one — never those about another organisation
+    invited to the same meeting. The same rule as ``visible_record``, for the addressee."""
+
+    def ours(organisation) -> bool:
+        return organisation is None or organisation == organisation_id
+
+    agenda_items, hidden = [], set()
+    for item in meeting.agenda_items.all():
+        (agenda_items.append(item) if ours(item.organisation_id) else hidden.add(item.pk))
+
+    def shown(record) -> bool:
+        return record.agenda_item_id is None or record.agenda_item_id not in hidden
+
+    papers = [
+        paper
+        for paper in meeting.papers.select_related("attachment")
+        if shown(paper) and ours(paper.attachment.organisation_id)
+    ]
+    return VisibleRecord(
+        agenda_items=sorted(agenda_items, key=lambda item: (item.order, item.pk)),
+        papers=papers,
+        decisions=sorted((d for d in meeting.decisions.all() if shown(d)), key=lambda d: d.pk),
+        declarations=[d for d in meeting.declarations.all() if shown(d)],
+        actions=[action for action in meeting.actions.all() if ours(action.organisation_id)],
+        hidden_items=hidden,
+    )
+
+
 def visible_record(user, meeting: Meeting) -> VisibleRecord:
     """From a meeting loaded by ``meeting_detail`` (no further queries)."""
     sees = access.can_see_organisation

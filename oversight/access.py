@@ -236,9 +236,21 @@ def restrict_uploads(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(created_by_id=p.user_id) if p.authenticated else queryset.none()
 
 
+# The monthly system synthesis PDF (a ``reporting.Document`` of this kind, filed under NHS P&I)
+# is for those who may see the synthesis itself, whoever else sees NHS P&I's documents.
+SYNTHESIS_DOCUMENT_KIND = "system_synthesis"
+
+
+def _sees_synthesis_documents(p: Principal) -> bool:
+    return bool(RULES["accountability.synthesis.view"](p, None))
+
+
 def _document_visible(p: Principal, obj) -> bool:
     """A letter or PDF (``reporting.Document``): WG, NHS P&I and administrators see every one,
-    drafts included; an organisation's own people see its documents once issued, never drafts."""
+    drafts included; an organisation's own people see its documents once issued, never drafts.
+    The synthesis PDF only those who see the synthesis (WG and NHS P&I; not administrators)."""
+    if getattr(obj, "kind", None) == SYNTHESIS_DOCUMENT_KIND and not _sees_synthesis_documents(p):
+        return False
     if p.sees_all_organisations:
         return True
     return p.authenticated and obj.status == "issued" and p.is_member_of(obj.organisation_id)
@@ -249,6 +261,8 @@ def restrict_documents(queryset: QuerySet, user) -> QuerySet:
     p = principal(user)
     if not p.authenticated:
         return queryset.none()
+    if not _sees_synthesis_documents(p):
+        queryset = queryset.exclude(kind=SYNTHESIS_DOCUMENT_KIND)
     if p.sees_all_organisations:
         return queryset
     return queryset.filter(organisation__in=list(p.roles_by_organisation), status="issued")

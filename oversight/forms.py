@@ -28,6 +28,16 @@ def add_domain_error(form: forms.Form, error: OversightError) -> None:
     form.add_error(field, ValidationError(error.message, code=error.code))
 
 
+def has_conflict(forms) -> bool:
+    """Whether any of these submitted forms was refused as a stale edit (a 409, not a 400)."""
+    return any(
+        getattr(error, "code", "") == "conflict"
+        for form in forms
+        if form is not None and form.is_bound
+        for error in form.non_field_errors().as_data()
+    )
+
+
 class BooleanChoiceField(forms.TypedChoiceField):
     """Yes/No as radios, as the GOV.UK Design System recommends over a lone checkbox."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 # Codes as in plans.choices (rules import nothing of Django).
@@ -113,10 +113,17 @@ class PlanFacts:
     outcome: str  # "" while awaiting the Minister's decision
     submitted_on: date
     key: int = 0  # tie-breaker for two plans submitted on the same day (the later record wins)
+    outcome_on: date | None = None  # the day of the Minister's decision (None: not recorded)
 
     @property
     def clears_flag(self) -> bool:
         return self.plan_type == IMTP and self.financially_balanced and self.outcome == APPROVED
+
+    def as_on(self, on: date) -> PlanFacts:
+        """The plan as it stood on ``on``: an outcome decided after that day was still awaited."""
+        if self.outcome and self.outcome_on is not None and self.outcome_on > on:
+            return replace(self, outcome="")
+        return self
 
 
 @dataclass(frozen=True)
@@ -126,16 +133,19 @@ class FinanceFlag:
     plan: PlanFacts | None = None  # the plan the reason is about (the latest submitted)
 
 
-def finance_flag(plans: Iterable[PlanFacts], *, cycle: str) -> FinanceFlag | None:
-    """Is the organisation flagged for lacking an approved, financially balanced three-year plan
-    for the cycle? [002 Annex 1 (level 1 escalation, level 2 de-escalation); 002 §57; 004]
+def finance_flag(plans: Iterable[PlanFacts], *, cycle: str, on: date) -> FinanceFlag | None:
+    """Is the organisation flagged on ``on`` for lacking an approved, financially balanced
+    three-year plan for the cycle? [002 Annex 1 (level 1 escalation, level 2 de-escalation);
+    002 §57; 004]
 
+    Only what was known on ``on`` counts: plans submitted by then, and the Minister's outcome
+    only from the day it was decided (before it, the plan was awaiting the decision).
     Not flagged as soon as any plan of the cycle is a balanced IMTP the Minister approved.
     Otherwise the reason is read from the latest plan submitted: an annual plan, or a plan
     accepted only as an annual plan → "only an annual plan"; a plan not financially balanced →
     "not balanced"; otherwise (refused, or still awaiting the Minister) → "not approved"; and
     with no plan at all → "none submitted"."""
-    plans = list(plans)
+    plans = [plan.as_on(on) for plan in plans if plan.submitted_on <= on]
     if any(plan.clears_flag for plan in plans):
         return None
     if not plans:

@@ -75,6 +75,7 @@ def plan_facts(plan: Plan) -> rules.PlanFacts:
         outcome=plan.outcome,
         submitted_on=plan.submitted_on,
         key=plan.pk or 0,
+        outcome_on=plan.outcome_on,
     )
 
 
@@ -101,7 +102,7 @@ def finance_status(organisation: Organisation, *, on: date, cycles: list[Plannin
     plans = list(
         Plan.objects.filter(organisation=organisation, cycle=cycle, submitted_on__lte=on).order_by("-submitted_on")
     )
-    flag = rules.finance_flag([plan_facts(p) for p in plans], cycle=cycle.code)
+    flag = rules.finance_flag([plan_facts(p) for p in plans], cycle=cycle.code, on=on)
     return FinanceStatus(cycle=cycle, flag=flag, plans=plans)
 
 
@@ -144,7 +145,7 @@ def plan_overview(*, user, cycle: PlanningCycle, on: date) -> list[OverviewRow]:
     rows = []
     for organisation in organisations:
         plans = by_organisation.get(organisation.pk, [])
-        flag = rules.finance_flag([plan_facts(p) for p in plans if p.submitted_on <= on], cycle=cycle.code)
+        flag = rules.finance_flag([plan_facts(p) for p in plans], cycle=cycle.code, on=on)
         rows.append(
             OverviewRow(
                 organisation=organisation,

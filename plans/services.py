@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from escalation.models import Domain
 from oversight import access
 from oversight.concurrency import create_recorded, lock_at_version, save_new_version
-from oversight.errors import OversightError, refuse
+from oversight.errors import ConflictError, OversightError, refuse
 from oversight.services import attachment_create
 
 from . import rules
@@ -124,23 +126,41 @@ def plan_record_outcome(
     return save_new_version(current, actor=actor, reason=f"Outcome: {label}")
 
 
+def _response_exists() -> ConflictError:
+    return ConflictError(
+        _(
+            "Welsh Government's response to this plan has already been recorded, by someone else while you were "
+            "writing yours: yours has not been saved. Read the response now recorded, then change it if you need to."
+        ),
+        code="response_exists",
+    )
+
+
 @transaction.atomic
 def response_record(
     *, actor, plan: Plan, issued_on: date, summary: str, expected_version: int | None = None, today: date
 ) -> PlanResponse:
-    """Record Welsh Government's response to a plan, or change it (with its version)."""
+    """Record Welsh Government's response to a plan, or change it (with its version). A plan has
+    one response: its row is locked before looking for it, so two recording the first response at
+    once make one, and the second (sent with no version, as a first response is) is a conflict."""
     access.require(actor, "plans.condition.manage", plan)
     if issued_on > today:
         raise OversightError("A response cannot be issued on a date still to come.", field="issued_on")
     if issued_on < plan.submitted_on:
         raise OversightError("The response cannot come before the plan was submitted.", field="issued_on")
+    Plan.objects.select_for_update().get(pk=plan.pk)
     existing = PlanResponse.objects.filter(plan=plan).first()
     if existing is None:
-        return create_recorded(
-            PlanResponse(plan=plan, issued_on=issued_on, summary=summary.strip(), recorded_by=actor),
-            actor=actor,
-            reason="Response recorded",
-        )
+        response = PlanResponse(plan=plan, issued_on=issued_on, summary=summary.strip(), recorded_by=actor)
+        try:
+            with transaction.atomic():
+                return create_recorded(response, actor=actor, reason="Response recorded")
+        except (IntegrityError, ValidationError) as error:  # recorded meanwhile, past the lock
+            if not PlanResponse.objects.filter(plan=plan).exists():
+                raise
+            raise _response_exists() from error
+    if expected_version is None:
+        raise _response_exists()
     current = lock_at_version(PlanResponse, pk=existing.pk, expected_version=expected_version)
     current.issued_on, current.summary = issued_on, summary.strip()
     return save_new_version(current, actor=actor, reason="Response changed")

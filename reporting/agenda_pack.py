@@ -195,9 +195,17 @@ def render_agenda_pack(document, *, issued: bool) -> RenderedPdf:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
+    from meetings.selectors import record_for_organisation
+
     meeting = document.meeting
-    items = sorted(meeting.agenda_items.all(), key=lambda item: (item.order, item.pk))
-    papers = sorted(meeting.papers.select_related("attachment", "agenda_item"), key=_paper_order)
+    # Only what concerns the pack's organisation: another invited organisation's items and
+    # papers stay out of it.
+    record = record_for_organisation(meeting, document.organisation_id)
+    items = record.agenda_items
+    allowed = {paper.pk for paper in record.papers}
+    papers = sorted(
+        (p for p in meeting.papers.select_related("attachment", "agenda_item") if p.pk in allowed), key=_paper_order
+    )
     entries = [PackPaper(paper=paper, item=paper.agenda_item) for paper in papers]
     for entry in entries:
         _read_paper(entry)

@@ -17,6 +17,7 @@ For example "all post-meeting letters for this month's reviews":
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -111,17 +112,27 @@ class BatchApproval:
     refused: list[tuple[Document, str]] = field(default_factory=list)
 
 
-def batch_approve_drafts(*, actor, batch: DocumentBatch) -> BatchApproval:
+def batch_approve_drafts(*, actor, batch: DocumentBatch, versions: Mapping[int, int] | None = None) -> BatchApproval:
     """Approve every draft of the batch that ``actor`` may approve, each through
     ``documents.document_approve`` (its own transaction and rules); the others stay drafts and are
-    reported with the reason."""
+    reported with the reason.
+
+    ``versions`` is what the approver was shown: each draft's id and the version on the batch page.
+    Each draft is approved at that version only, so no one approves text they have not seen: a draft
+    changed since (or added to the batch since, so not in ``versions``) stays a draft, reported as
+    changed. Without ``versions`` (a caller that has read the current text itself) each draft is
+    approved at its current version."""
     access.require(actor, "reporting.batch.approve", batch)
     result = BatchApproval()
     drafts = batch.documents.filter(status=Document.Status.DRAFT).order_by("pk")
     for document in drafts:
+        shown = document.version if versions is None else versions.get(document.pk)
+        if shown != document.version:
+            result.refused.append((document, _("It has changed since you loaded the page: read it, then approve it.")))
+            continue
         try:
             approved = documents.document_approve(
-                actor=actor, document=document, expected_version=document.version, reason=f"Approved with {batch}"
+                actor=actor, document=document, expected_version=shown, reason=f"Approved with {batch}"
             )
         except OversightError as error:
             result.refused.append((document, error.message))

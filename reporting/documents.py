@@ -316,14 +316,21 @@ def post_meeting_paragraphs(meeting, *, language: str) -> list[str]:
     against it, then any other decisions); the actions, each with its owner and due date; and
     the draft's closing lines (or one from the translations)."""
     from meetings.choices import ActionStatus
+    from meetings.selectors import record_for_organisation
 
-    items = list(meeting.agenda_items.order_by("order", "pk"))
-    decisions = list(meeting.decisions.order_by("pk"))
-    actions = list(
-        meeting.actions.exclude(status=ActionStatus.CANCELLED)
+    # Only what concerns the addressee: items, decisions and actions about another organisation
+    # invited to the same meeting stay out of this one's letter.
+    record = record_for_organisation(meeting, meeting.organisation_id)
+    items = record.agenda_items
+    decisions = record.decisions
+    allowed = {action.pk for action in record.actions}
+    actions = [
+        action
+        for action in meeting.actions.exclude(status=ActionStatus.CANCELLED)
         .select_related("owner", "organisation")
         .order_by("due_on", "pk")
-    )
+        if action.pk in allowed
+    ]
     with translation.override(language):
         held_on = meeting.held_on or meeting.meeting_on
         paragraphs, closing = meeting_draft_paragraphs(meeting.letter_draft)

@@ -256,4 +256,23 @@ class BatchCreateForm(forms.Form):
 
 
 class BatchApproveForm(forms.Form):
-    """Approve every draft of a batch the user may approve: nothing to fill in."""
+    """Approve every draft of a batch the user may approve. Nothing to fill in: it carries, hidden,
+    the version of each draft shown on the batch page (``version_<document id>``), and only those
+    versions are approved (``batches.batch_approve_drafts``)."""
+
+    PREFIX = "version_"
+
+    def __init__(self, *args, drafts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for document in drafts:
+            self.fields[f"{self.PREFIX}{document.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, initial=document.version
+            )
+
+    def versions(self) -> dict[int, int]:
+        """The version shown of each draft (after ``is_valid``): a draft not shown is not in it."""
+        return {
+            int(name.removeprefix(self.PREFIX)): version
+            for name, version in self.cleaned_data.items()
+            if name.startswith(self.PREFIX) and version is not None
+        }

@@ -27,6 +27,14 @@ from .models import PublishedDecision, PublishedDocument
 # --- Writes -------------------------------------------------------------------------------------
 
 
+def decision_superseded(decision) -> bool:
+    """Corrected by a later decision (supersession), or carried over to a 2026 pillar at the
+    cutover (a re-scoping entry): either way, no longer the decision in force for its scope."""
+    from escalation.models import EscalationDecision
+
+    return EscalationDecision.objects.filter(Q(supersedes=decision) | Q(rescoped_from=decision)).exists()
+
+
 def _scope_labels(decision) -> tuple[str, str]:
     with translation.override("en"):
         english = str(decision.scope_label)
@@ -50,6 +58,7 @@ def decision_publish(
             effective_from=decision.effective_from,
             summary=summary,
             roles=access.principal(actor).roles,
+            superseded=decision_superseded(decision),
         ),
         field="summary",
     )
@@ -150,9 +159,10 @@ def document_publish(*, actor, document) -> PublishedDocument:
 
 
 def public_decisions() -> QuerySet[PublishedDecision]:
-    """Every decision on the public register (not withdrawn), newest first."""
+    """Every decision on the public register (not withdrawn, nor corrected by a later decision),
+    newest first."""
     return (
-        PublishedDecision.objects.filter(withdrawn_on__isnull=True)
+        PublishedDecision.objects.filter(withdrawn_on__isnull=True, decision__superseded_by__isnull=True)
         .select_related("organisation")
         .order_by("-effective_from", "organisation__name", "scope_label")
     )
@@ -163,7 +173,12 @@ def public_current_levels(*, on: date | None = None) -> QuerySet[PublishedDecisi
     scope, the latest published decision in effect on ``on`` (today by default). One query,
     however long the history."""
     on = on or timezone.localdate()
-    in_effect = PublishedDecision.objects.filter(withdrawn_on__isnull=True, effective_from__lte=on)
+    in_effect = PublishedDecision.objects.filter(
+        withdrawn_on__isnull=True,
+        effective_from__lte=on,
+        decision__superseded_by__isnull=True,
+        decision__rescoped_to__isnull=True,
+    )
     later = in_effect.filter(organisation=OuterRef("organisation"), scope_key=OuterRef("scope_key")).filter(
         Q(effective_from__gt=OuterRef("effective_from"))
         | Q(effective_from=OuterRef("effective_from"), decided_on__gt=OuterRef("decided_on"))

@@ -541,9 +541,10 @@ PUBLIC_SUMMARY_MAX = 2000
 
 
 def decision_publication_refusal(
-    *, status: str, effective_from: date | None, summary: str, roles: Iterable[str]
+    *, status: str, effective_from: date | None, summary: str, roles: Iterable[str], superseded: bool = False
 ) -> Refusal | None:
-    """May someone holding ``roles`` make a decision public with this ``summary``?"""
+    """May someone holding ``roles`` make a decision public with this ``summary``? A decision
+    corrected by a later one (``superseded``) is not: the correction is what to publish."""
     from django.utils.translation import gettext as _
 
     if not set(roles) & PUBLISHERS:
@@ -551,6 +552,11 @@ def decision_publication_refusal(
     if status != "decided" or effective_from is None:
         return Refusal(
             "publication_not_decided", _("Only a decided decision with an effective date can be made public.")
+        )
+    if superseded:
+        return Refusal(
+            "publication_superseded",
+            _("This decision was corrected by a later decision: make the correction public instead."),
         )
     if not summary.strip():
         return Refusal(

@@ -507,13 +507,17 @@ def batch_detail(request, pk, failed=None):
         return render(request, "reporting/documents/_batch_progress.html", {"batch": batch, "progress": progress})
     user = request.user
     forms = {}
+    batch_documents = list(
+        batch.documents.select_related("organisation", "meeting").order_by("organisation__name", "pk")
+    )
     approvable = batches.drafts_approvable_by(actor=user, batch=batch) if progress.drafts else []
     if approvable:
-        forms["approve"] = BatchApproveForm()
+        # The version of each draft on this page: "approve all" approves these and no later text.
+        drafts = [document for document in batch_documents if document.status == Document.Status.DRAFT]
+        forms["approve"] = BatchApproveForm(drafts=drafts)
     if progress.approved and access.can(user, "reporting.batch.issue", batch):
         forms["issue"] = ConfirmForm(initial={"version": batch.version})
     forms.update(failed or {})
-    batch_documents = batch.documents.select_related("organisation", "meeting").order_by("organisation__name", "pk")
     context = {
         "batch": batch,
         "progress": progress,
@@ -530,9 +534,9 @@ def batch_detail(request, pk, failed=None):
 def batch_approve(request, pk):
     batch = _batch(request, pk)
     access.require(request.user, "reporting.batch.approve", batch)
-    form = BatchApproveForm(request.POST)
+    form = BatchApproveForm(request.POST, drafts=batch.documents.filter(status=Document.Status.DRAFT))
     if form.is_valid():
-        result = batches.batch_approve_drafts(actor=request.user, batch=batch)
+        result = batches.batch_approve_drafts(actor=request.user, batch=batch, versions=form.versions())
         if result.approved:
             messages.success(
                 request, _("%(count)s documents are approved for issue.") % {"count": len(result.approved)}

@@ -23,7 +23,7 @@ from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 from oversight.errors import OversightError, PermissionRefused
 from oversight.exports import FORMATS, Column, export_response
-from oversight.forms import add_domain_error
+from oversight.forms import add_domain_error, has_conflict
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
@@ -259,12 +259,7 @@ def pack_detail(request, pk, failed=None):
 
 
 def _conflict(forms) -> bool:
-    return any(
-        getattr(error, "code", "") == "conflict"
-        for form in forms.values()
-        if form.is_bound
-        for error in form.non_field_errors().as_data()
-    )
+    return has_conflict(forms.values())
 
 
 def _editable_pack(request, pk) -> Pack:

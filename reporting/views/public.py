@@ -193,7 +193,11 @@ def document_download(request, register_number):
     document = record.document
     if not document.file:
         raise Http404("The file of this document is not available.")
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    try:
+        handle = document.file.open("rb")
+    except OSError as error:  # the stored file has gone: say so, rather than fail
+        raise Http404("The file of this document is not available.") from error
+    response = FileResponse(handle, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{record.register_number}.pdf"'
     return response
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from escalation.models import EscalationDecision
 from oversight import access
 from oversight.errors import OversightError
-from oversight.forms import VersionedForm
+from oversight.forms import VersionedForm, has_conflict
 from oversight.views import run_posted_form
 
 from .. import publication, rules
@@ -85,6 +85,7 @@ def decision_publication(request, pk, failed=None):
         effective_from=decision.effective_from,
         summary="-",
         roles=access.principal(request.user).roles,
+        superseded=publication.decision_superseded(decision),
     )
     context = {
         "decision": decision,
@@ -93,7 +94,8 @@ def decision_publication(request, pk, failed=None):
         "refusal": refusal,
         "history": record.history.select_related("history_user").order_by("-history_date")[:20] if record else [],
     }
-    return render(request, "reporting/publication/decision.html", context, status=400 if failed else 200)
+    status = (409 if has_conflict(failed.values()) else 400) if failed else 200
+    return render(request, "reporting/publication/decision.html", context, status=status)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accountability import letters, services, synthesis
+from accountability.models import SystemSynthesis
 from oversight.errors import OversightError, PermissionRefused
 from reporting import demo, documents
 from reporting import reference as reporting_reference
@@ -75,6 +76,60 @@ def test_one_letter_per_organisation_and_year(world, frameworks):
     assert refused.value.code == "letter_year"
 
 
+def test_the_one_letter_check_runs_under_a_lock_on_the_organisation(world, frameworks, monkeypatch):
+    """Two drafting at once: the organisation's row is locked (in the letter's transaction)
+    before the check for an existing letter, so the second waits and is then refused."""
+    from django.db import connection
+    from django.db.models import QuerySet
+
+    from organisations.models import Organisation
+
+    seen = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        seen.append((queryset.model, len(connection.atomic_blocks)))
+        return select_for_update(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    letters.ao_letter_draft(
+        actor=world.personas["official"], organisation=world.org_a, year=2026, today=date(2026, 11, 15)
+    )
+    assert (Organisation, outer + 1) in seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drafting_the_same_letter_at_once_make_one(world, frameworks):
+    """Two officials on two database connections, started together: one letter, one refusal."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def draft(persona):
+        try:
+            barrier.wait(timeout=10)
+            letters.ao_letter_draft(
+                actor=world.personas[persona], organisation=world.org_a, year=2026, today=date(2026, 11, 15)
+            )
+            outcomes.append("drafted")
+        except OversightError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=draft, args=(persona,)) for persona in ("official", "analyst")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["drafted", "letter_exists"]
+    assert Document.objects.filter(organisation=world.org_a, kind="accountable_officer_letter").count() == 1
+
+
 def test_a_letter_without_released_figures_says_so(world, frameworks):
     draft = letters.ao_letter_draft(
         actor=world.personas["official"], organisation=world.org_b, year=2026, today=date(2026, 11, 15)
@@ -90,7 +145,8 @@ def test_only_document_drafters_draft_letters(world, frameworks):
         )
 
 
-def test_the_signed_off_synthesis_prints_as_its_own_kind_of_document(world, frameworks):
+def _signed_off_synthesis(world):
+    """November 2026's synthesis, organisation A's entry written, signed off by the analyst."""
     from escalation import services as escalation_services
 
     escalation_services.concern_raise(
@@ -111,10 +167,24 @@ def test_the_signed_off_synthesis_prints_as_its_own_kind_of_document(world, fram
         mitigations="A handover improvement plan.",
         actions="Review at the CEO/Executive Review.",
     )
-    signed = services.synthesis_sign_off(
+    return services.synthesis_sign_off(
         actor=analyst, synthesis=made, expected_version=made.version, today=date(2026, 11, 3)
     )
+
+
+def test_the_signed_off_synthesis_prints_as_its_own_kind_of_document(world, frameworks):
+    signed = _signed_off_synthesis(world)
     document = signed.document
+    # The signed-off version in the synthesis's history names its PDF, with who and why.
+    latest = signed.history.order_by("-history_id").first()
+    assert (latest.document_id, latest.status, latest.history_user, latest.version) == (
+        document.pk,
+        "signed_off",
+        world.personas["analyst"],
+        signed.version,
+    )
+    assert latest.history_change_reason == "Signed off; its PDF drafted for approval"
+    assert SystemSynthesis.objects.get(pk=signed.pk).version == signed.version
     assert (document.kind, document.month, document.organisation) == (
         "system_synthesis",
         date(2026, 11, 1),
@@ -127,3 +197,37 @@ def test_the_signed_off_synthesis_prints_as_its_own_kind_of_document(world, fram
     assert "Ambulance handovers delayed" in text
     assert "Handover delays harm patients waiting in the community." in text
     assert issued.register_number in text
+
+
+def test_the_synthesis_pdf_is_seen_only_by_those_who_see_the_synthesis(world, frameworks, client):
+    """Filed under NHS P&I, the synthesis PDF is still the synthesis: an administrator (who sees
+    every other document) gets a 404 for it, and the register does not list it for them."""
+    from django.urls import reverse
+
+    from oversight import access
+
+    issued = _issue(world, _signed_off_synthesis(world).document, approver="official")
+    letter = letters.ao_letter_draft(
+        actor=world.personas["official"], organisation=world.org_a, year=2026, today=date(2026, 11, 15)
+    )
+    detail = reverse("reporting:document-detail", args=[issued.pk])
+    download = reverse("reporting:document-download", args=[issued.pk])
+    register = reverse("reporting:document-list")
+
+    client.force_login(world.personas["admin"])
+    assert client.get(detail).status_code == 404
+    assert client.get(download).status_code == 404
+    listed = client.get(register).content.decode()
+    assert detail not in listed and reverse("reporting:document-detail", args=[letter.pk]) in listed
+    assert client.get(register, {"kind": "system_synthesis"}).context["object_list"].count() == 0
+    assert not access.can(world.personas["admin"], "reporting.document.view", issued)
+
+    for persona in ("analyst", "official"):
+        client.force_login(world.personas[persona])
+        assert client.get(detail).status_code == 200, persona
+        assert client.get(download).status_code == 200, persona
+        assert detail in client.get(register).content.decode(), persona
+    # The query form agrees: the analyst sees it; organisations' and partners' people never do.
+    assert list(access.restrict_documents(Document.objects.filter(pk=issued.pk), world.personas["analyst"])) == [issued]
+    for persona in ("submitter_a", "partner"):
+        assert not access.restrict_documents(Document.objects.filter(pk=issued.pk), world.personas[persona]).exists()

@@ -287,6 +287,15 @@ def test_a_weak_assessment_raises_exactly_one_concern_on_two_runs(world, submitt
     concern = Concern.objects.get(source_key="wellled:ORGA:2026:weak")
     assert (concern.organisation, concern.domain.code, concern.source) == (world.org_a, "leadership", "automated")
     assert assessed.concern == concern
+    # Linking the concern is a version of the assessment in its history: who, why, and the link.
+    linked = assessed.history.order_by("-history_id").first()
+    assert (linked.concern_id, linked.history_user, linked.history_change_reason, linked.version) == (
+        concern.pk,
+        analyst,
+        "Weak assessment: concern raised",
+        assessed.version,
+    )
+    assert assessed.history.order_by("-history_id")[1].history_change_reason == "Assessed by NHS P&I"
     # The check again, and a revised (still weak) assessment: no second concern.
     again, new = services.assessment_check(assessment=assessed, today=TODAY)
     assert again == concern and new is False

@@ -122,6 +122,30 @@ def test_organisations_get_404_for_the_synthesis(world, a_synthesis, login):
     assert client.get(reverse("accountability:synthesis-detail", args=[a_synthesis.pk])).status_code == 200
 
 
+@pytest.mark.parametrize("year", ["100000", "0", "1999", "2101", "2026.5", "-5"])
+def test_a_year_filter_out_of_range_is_a_filter_error_not_a_500(world, a_synthesis, login, year):
+    client = login(world.personas["official"])
+    page = client.get(reverse("accountability:synthesis-list"), {"year": year})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "govuk-error-summary" in body and "No synthesis matches these filters." in body
+    assert a_synthesis.get_absolute_url() not in body
+    api = client.get(reverse("api:accountability-synthesis-list"), {"year": year})
+    assert api.status_code == 400 and "year" in api.json()
+    # The organisation's lists and their API filter on the year too, as bounded.
+    for name in ("objective-list", "assessment-list"):
+        assert client.get(reverse(f"accountability:{name}"), {"year": year}).status_code == 200
+        assert client.get(reverse(f"api:accountability-{name.split('-')[0]}-list"), {"year": year}).status_code == 400
+
+
+def test_a_year_filter_in_range_finds_the_synthesis(world, a_synthesis, login):
+    client = login(world.personas["official"])
+    body = client.get(reverse("accountability:synthesis-list"), {"year": "2026"}).content.decode()
+    assert a_synthesis.get_absolute_url() in body and "govuk-error-summary" not in body
+    assert client.get(reverse("api:accountability-synthesis-list"), {"year": "2026"}).json()["count"] == 1
+    assert client.get(reverse("api:accountability-synthesis-list"), {"year": "2027"}).json()["count"] == 0
+
+
 # --- Forms -----------------------------------------------------------------------------------
 
 

@@ -73,6 +73,13 @@ def test_conditions_are_added_judged_and_evidenced_through_the_api(world, record
         {"issued_on": "2025-07-20", "summary": "With conditions"},
         format="json",
     )
+    # A second first response (no version: none was shown) is a clear conflict, not a 500.
+    again = api_client.post(
+        reverse("api:plans-plan-response", args=[plan.pk]),
+        {"issued_on": "2025-07-21", "summary": "Recorded twice"},
+        format="json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "response_exists"
     added = api_client.post(
         reverse("api:plans-condition-list"),
         {

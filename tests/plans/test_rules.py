@@ -88,9 +88,17 @@ def test_outcome_refusal(plan_type, outcome, outcome_on, code):
 MARCH_2025 = D(2025, 3, 28)
 
 
-def plan(plan_type="imtp", balanced=True, outcome="", submitted=MARCH_2025, key=1):
+FLAG_ON = D(2026, 11, 30)
+
+
+def plan(plan_type="imtp", balanced=True, outcome="", submitted=MARCH_2025, key=1, outcome_on=None):
     return PlanFacts(
-        plan_type=plan_type, financially_balanced=balanced, outcome=outcome, submitted_on=submitted, key=key
+        plan_type=plan_type,
+        financially_balanced=balanced,
+        outcome=outcome,
+        submitted_on=submitted,
+        key=key,
+        outcome_on=outcome_on,
     )
 
 
@@ -125,10 +133,65 @@ def plan(plan_type="imtp", balanced=True, outcome="", submitted=MARCH_2025, key=
     ],
 )
 def test_finance_flag(plans, reason):
-    flag = rules.finance_flag(plans, cycle="2025-28")
+    flag = rules.finance_flag(plans, cycle="2025-28", on=FLAG_ON)
     assert (flag.reason if flag else None) == reason
     if flag:
         assert flag.cycle == "2025-28"
+
+
+JULY_14 = D(2025, 7, 14)
+
+
+@pytest.mark.parametrize(
+    ("plans", "on", "reason"),
+    [
+        # Approved on 14 July: flagged (awaiting the Minister) the day before, cleared that day.
+        ([plan(outcome="approved", outcome_on=JULY_14)], D(2025, 7, 13), "not_approved"),
+        ([plan(outcome="approved", outcome_on=JULY_14)], JULY_14, None),
+        ([plan(outcome="approved", outcome_on=JULY_14)], D(2026, 1, 1), None),
+        # An outcome with no date recorded counts from the plan's submission.
+        ([plan(outcome="approved")], D(2025, 4, 1), None),
+        # Accepted only as an annual plan later: before that, awaiting (a balanced IMTP not yet approved).
+        ([plan(outcome="accepted_annual", outcome_on=JULY_14)], D(2025, 6, 30), "not_approved"),
+        ([plan(outcome="accepted_annual", outcome_on=JULY_14)], JULY_14, "annual_only"),
+        # Not balanced whatever the outcome and whenever it came.
+        ([plan(balanced=False, outcome="not_approved", outcome_on=JULY_14)], D(2025, 6, 30), "not_balanced"),
+        # A later plan approved later does not clear the flag before its approval, nor count before submission.
+        (
+            [
+                plan(outcome="not_approved", outcome_on=JULY_14, key=1),
+                plan(outcome="approved", submitted=D(2025, 9, 1), outcome_on=D(2025, 10, 1), key=2),
+            ],
+            D(2025, 8, 1),
+            "not_approved",
+        ),
+        (
+            [
+                plan("annual", outcome="accepted_annual", outcome_on=JULY_14, key=1),
+                plan(outcome="approved", submitted=D(2025, 9, 1), outcome_on=D(2025, 10, 1), key=2),
+            ],
+            D(2025, 9, 15),
+            "not_approved",
+        ),
+        (
+            [
+                plan("annual", outcome="accepted_annual", outcome_on=JULY_14, key=1),
+                plan(outcome="approved", submitted=D(2025, 9, 1), outcome_on=D(2025, 10, 1), key=2),
+            ],
+            D(2025, 10, 1),
+            None,
+        ),
+        # Submitted after the day: not yet submitted.
+        (
+            [plan(submitted=D(2025, 9, 1), outcome="approved", outcome_on=D(2025, 10, 1))],
+            D(2025, 8, 1),
+            "none_submitted",
+        ),
+    ],
+)
+def test_finance_flag_on_a_day_counts_only_the_outcomes_decided_by_then(plans, on, reason):
+    flag = rules.finance_flag(plans, cycle="2025-28", on=on)
+    assert (flag.reason if flag else None) == reason
 
 
 # --- Conditions -----------------------------------------------------------------------------

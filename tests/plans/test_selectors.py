@@ -93,3 +93,25 @@ def test_priority_progress_is_a_fixed_number_of_queries(world, catalogue, django
     release(world.org_a, "UEC-POCD", {date(2026, m, 1): 300 for m in range(1, 11)})
     with django_assert_num_queries(4):
         selectors.priorities_progress(world.org_a, cycle=catalogue)
+
+
+# --- The Finance flag on a day --------------------------------------------------------------------
+
+
+def test_the_finance_flag_on_a_back_dated_day_ignores_an_outcome_decided_later(world, record_plan):
+    """Approved by the Minister on 14 July 2025: on 13 July the plan was still awaiting the
+    decision, so the flag stood then; from 14 July it is cleared. The overview agrees."""
+    record_plan(outcome="approved", outcome_on=date(2025, 7, 14))
+    official = world.personas["official"]
+
+    before = selectors.finance_status(world.org_a, on=date(2025, 7, 13))
+    assert before.flag is not None and before.flag.reason == "not_approved"
+    assert before.flag.plan.outcome == ""  # the plan as it stood that day
+    assert selectors.finance_status(world.org_a, on=date(2025, 7, 14)).flag is None
+    assert selectors.finance_status(world.org_a, on=date(2026, 11, 30)).flag is None
+
+    cycle = before.cycle
+    rows = {row.organisation: row for row in selectors.plan_overview(user=official, cycle=cycle, on=date(2025, 7, 13))}
+    assert rows[world.org_a].flag.reason == "not_approved"
+    rows = {row.organisation: row for row in selectors.plan_overview(user=official, cycle=cycle, on=date(2025, 7, 14))}
+    assert rows[world.org_a].flag is None

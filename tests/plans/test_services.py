@@ -9,7 +9,7 @@ from django.http import Http404
 
 from oversight.errors import ConflictError, PermissionRefused, RuleRefused
 from plans import selectors, services
-from plans.models import ConditionEvidence, Plan
+from plans.models import ConditionEvidence, Plan, PlanResponse
 from tests.plans.conftest import pdf
 
 TODAY = date(2026, 11, 30)
@@ -267,6 +267,63 @@ def test_a_response_is_changed_with_its_version(world, record_plan):
         services.response_record(
             actor=analyst, plan=plan, issued_on=date(2025, 7, 22), summary="Third", expected_version=1, today=TODAY
         )
+
+
+def test_a_second_first_response_is_a_clear_conflict(world, record_plan):
+    """Two people record the first response to a plan (neither was shown one, so neither sends a
+    version): the second is refused as a conflict saying so, and the first stands."""
+    plan = record_plan()
+    first = services.response_record(
+        actor=world.personas["analyst"], plan=plan, issued_on=date(2025, 7, 20), summary="First", today=TODAY
+    )
+    with pytest.raises(ConflictError) as refused:
+        services.response_record(
+            actor=world.personas["official"], plan=plan, issued_on=date(2025, 7, 21), summary="Second", today=TODAY
+        )
+    assert refused.value.code == "response_exists" and refused.value.status == 409
+    assert "already been recorded" in refused.value.message
+    assert PlanResponse.objects.get(plan=plan) == first and PlanResponse.objects.get(plan=plan).summary == "First"
+
+
+def test_a_first_response_recorded_meanwhile_is_the_same_conflict_not_a_500(world, record_plan, monkeypatch):
+    """Recorded by someone else after the look for one (as on PostgreSQL, past the check): the
+    one-to-one constraint's validation error becomes the conflict."""
+    from django.db.models import QuerySet
+
+    plan = record_plan()
+    services.response_record(
+        actor=world.personas["analyst"], plan=plan, issued_on=date(2025, 7, 20), summary="First", today=TODAY
+    )
+    first = QuerySet.first
+
+    def unseen(queryset):  # the look for an existing response misses the one just recorded
+        return None if queryset.model is PlanResponse else first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", unseen)
+    with pytest.raises(ConflictError) as refused:
+        services.response_record(
+            actor=world.personas["official"], plan=plan, issued_on=date(2025, 7, 21), summary="Second", today=TODAY
+        )
+    assert refused.value.code == "response_exists"
+    assert PlanResponse.objects.filter(plan=plan).count() == 1
+
+
+def test_recording_a_response_locks_the_plan_first(world, record_plan, monkeypatch):
+    from django.db.models import QuerySet
+
+    plan = record_plan()
+    locked = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        locked.append(queryset.model)
+        return select_for_update(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    services.response_record(
+        actor=world.personas["analyst"], plan=plan, issued_on=date(2025, 7, 20), summary="First", today=TODAY
+    )
+    assert locked[:1] == [Plan]
 
 
 def test_plans_list_holds_only_what_the_user_may_see(world, record_plan):

@@ -390,3 +390,30 @@ def test_a_bilingual_pack_has_the_welsh_cover_then_the_english(world, meeting, s
     assert len(reader.pages) == issued.page_count
     assert _page_of(texts, "Pecyn agenda") < _page_of(texts, "Agenda pack\n")
     assert "Late stroke services paper" in texts[-1] and f"Tudalen {len(texts)} o {len(texts)}" in texts[-1]
+
+
+def test_an_agenda_pack_leaves_out_another_invited_organisations_items(world, frameworks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from meetings import services as meeting_services
+    from meetings.models import MeetingType
+    from reporting import compositions
+    from tests.reporting.test_letters import _flat, _issue, _text
+
+    official = world.personas["official"]
+    meeting = meeting_services.meeting_create(
+        actor=official,
+        meeting_type=MeetingType.objects.get(code="ceo_review"),
+        starts_at=datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Europe/London")),
+        organisation=world.org_a,
+        invited=[world.org_b],
+    )
+    meeting_services.agenda_item_add(actor=official, meeting=meeting, title="Emergency care at A")
+    meeting_services.agenda_item_add(
+        actor=official, meeting=meeting, title="PRIVATE-B recovery plan", organisation=world.org_b
+    )
+    document = compositions.agenda_pack_draft(actor=world.personas["analyst"], meeting=meeting)
+    text = _flat(_text(_issue(world, document, approver="official")))
+    assert "Emergency care at A" in text
+    assert "PRIVATE-B" not in text

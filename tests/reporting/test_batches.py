@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date
 
@@ -59,6 +60,11 @@ def _issue(world, batch, actor="official"):
     with TestCase.captureOnCommitCallbacks(execute=True):
         result = batches.batch_issue(actor=world.personas[actor], batch=batch)
     return result
+
+
+def _shown_versions(page: str) -> dict[str, str]:
+    """The hidden ``version_<document id>`` inputs of the batch page's "approve all" form."""
+    return dict(re.findall(r'<input type="hidden" name="(version_\d+)" value="(\d+)"', page))
 
 
 def _fragment(client, batch) -> str:
@@ -194,6 +200,54 @@ def test_approve_all_leaves_the_approvers_own_drafts(world, held_meetings):
         batches.batch_approve_drafts(actor=world.personas["analyst"], batch=batch)
 
 
+def test_approve_all_approves_only_the_versions_the_approver_was_shown(world, held_meetings):
+    batch = _batch(world)
+    letters = list(batch.documents.order_by("pk"))
+    shown = {letter.pk: letter.version for letter in letters[:-1]}  # the last was added since
+    changed = documents.document_update(
+        actor=world.personas["official"], document=letters[0], expected_version=1, body="New text, not yet read."
+    )
+    approval = batches.batch_approve_drafts(actor=world.personas["decision_maker"], batch=batch, versions=shown)
+    assert len(approval.approved) == 13
+    refused = {document.pk: reason for document, reason in approval.refused}
+    assert set(refused) == {changed.pk, letters[-1].pk}
+    assert all("changed since you loaded the page" in reason for reason in refused.values())
+    assert set(batch.documents.filter(status="draft").values_list("pk", flat=True)) == set(refused)
+    # Read again, at the version now shown, it is approved.
+    again = batches.batch_approve_drafts(
+        actor=world.personas["decision_maker"], batch=batch, versions={changed.pk: changed.version}
+    )
+    assert [document.pk for document in again.approved] == [changed.pk]
+
+
+def test_the_approve_all_form_posts_the_versions_on_the_page(world, held_meetings, client):
+    batch = _batch(world)
+    client.force_login(world.personas["decision_maker"])
+    url = reverse("reporting:batch-detail", args=[batch.pk])
+    page = client.get(url).content.decode()
+    shown = _shown_versions(page)
+    letters = list(batch.documents.order_by("pk"))
+    assert shown == {f"version_{letter.pk}": "1" for letter in letters}
+    edited = documents.document_update(
+        actor=world.personas["official"], document=letters[3], expected_version=1, body="Changed after loading."
+    )
+    response = client.post(reverse("reporting:batch-approve", args=[batch.pk]), shown, follow=True)
+    assert response.status_code == 200
+    notes = [str(message) for message in response.context["messages"]]
+    assert "14 documents are approved for issue." in notes
+    assert any(edited.display_title in note and "changed since you loaded the page" in note for note in notes)
+    edited.refresh_from_db()
+    assert edited.status == "draft" and edited.approved_by is None
+    # The page now shows the new version; posting it approves the edited draft.
+    assert _shown_versions(response.content.decode()) == {f"version_{edited.pk}": str(edited.version)}
+    client.post(reverse("reporting:batch-approve", args=[batch.pk]), {f"version_{edited.pk}": edited.version})
+    assert batch.documents.filter(status="approved").count() == 15
+    # A post that shows no version approves nothing.
+    other = batches.batch_create_post_meeting_letters(actor=world.personas["official"], month=date(2026, 10, 1))
+    client.post(reverse("reporting:batch-approve", args=[other.pk]), {})
+    assert other.documents.filter(status="draft").count() == other.documents.count() > 0
+
+
 def test_only_approved_documents_are_issued_and_drafts_wait(world, held_meetings):
     batch = _batch(world)
     for letter in batch.documents.order_by("pk")[:5]:
@@ -232,7 +286,7 @@ def test_the_pages_create_approve_and_issue_a_batch(world, held_meetings, client
     client.force_login(world.personas["decision_maker"])
     page = client.get(response["Location"]).content.decode()
     assert "Approve all drafts" in page
-    client.post(reverse("reporting:batch-approve", args=[batch.pk]))
+    client.post(reverse("reporting:batch-approve", args=[batch.pk]), _shown_versions(page))
     assert batch.documents.filter(status="approved").count() == 15
     page = client.get(response["Location"]).content.decode()
     assert "Issue the approved documents" in page

@@ -557,3 +557,51 @@ def test_the_decision_letter_form_offers_the_organisations_language_first(world,
     page = client.get(reverse("reporting:document-draft", args=[decision.pk])).content.decode()
     assert 'type="radio" value="cy" checked' in page
     assert 'type="radio" value="en" checked' not in page
+
+
+def test_a_meeting_letter_leaves_out_what_concerns_another_invited_organisation(world, frameworks):
+    """Organisation A's review meeting with organisation B invited: items, decisions and actions
+    about B are on B's side of the meeting, never in the letter A's people can download."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from meetings import services as meeting_services
+    from meetings.models import MeetingType
+
+    official = world.personas["official"]
+    meeting = meeting_services.meeting_create(
+        actor=official,
+        meeting_type=MeetingType.objects.get(code="ceo_review"),
+        starts_at=datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Europe/London")),
+        organisation=world.org_a,
+        invited=[world.org_b],
+    )
+    ours = meeting_services.agenda_item_add(actor=official, meeting=meeting, title="Emergency care at A")
+    theirs = meeting_services.agenda_item_add(
+        actor=official, meeting=meeting, title="PRIVATE-B recovery plan", organisation=world.org_b
+    )
+    meeting_services.decision_record(actor=official, meeting=meeting, text="A to report monthly", agenda_item=ours)
+    meeting_services.decision_record(actor=official, meeting=meeting, text="PRIVATE-B decision", agenda_item=theirs)
+    meeting_services.action_create(
+        actor=official,
+        meeting=meeting,
+        title="A's recovery trajectory",
+        organisation=world.org_a,
+        due_on=date(2027, 1, 15),
+        owner_name="A's Chief Operating Officer",
+    )
+    meeting_services.action_create(
+        actor=official,
+        meeting=meeting,
+        title="PRIVATE-B action",
+        organisation=world.org_b,
+        due_on=date(2027, 1, 15),
+        owner_name="B director",
+    )
+    meeting = meeting_services.meeting_advance(
+        actor=official, meeting=meeting, expected_version=meeting.version, to_status="held", on=date(2026, 11, 10)
+    )
+    text = _flat(_text(_issue(world, documents.document_draft_from_meeting(actor=official, meeting=meeting))))
+
+    assert "Emergency care at A" in text and "A to report monthly" in text and "A's recovery trajectory" in text
+    assert "PRIVATE-B" not in text

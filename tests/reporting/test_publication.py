@@ -61,6 +61,21 @@ def test_who_may_make_a_decision_public_and_when(roles, status, effective_from, 
 
 
 @pytest.mark.parametrize(
+    ("roles", "superseded", "refusal"),
+    [
+        ({OFFICIAL}, False, None),
+        ({OFFICIAL}, True, "publication_superseded"),
+        ({ANALYST}, True, "publication_role"),
+    ],
+)
+def test_a_corrected_decision_is_not_made_public(roles, superseded, refusal):
+    found = rules.decision_publication_refusal(
+        status="decided", effective_from=DAY, summary=SUMMARY, roles=roles, superseded=superseded
+    )
+    assert (found.code if found else None) == refusal
+
+
+@pytest.mark.parametrize(
     ("roles", "kind", "status", "refusal"),
     [
         ({OFFICIAL}, "public_summary", "issued", None),
@@ -448,7 +463,7 @@ def test_a_stale_summary_change_keeps_what_was_typed(client, world, decided, pub
     response = client.post(
         reverse("reporting:decision-publish", args=[decided.pk]), {"summary": "My careful wording", "version": 1}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "My careful wording" in response.content.decode()
     assert PublishedDecision.objects.get().summary == "Changed meanwhile"
 
@@ -481,3 +496,30 @@ def test_an_analyst_sees_no_publication_controls(client, world, summary_document
     client.force_login(world.personas["analyst"])
     page = client.get(summary_document.get_absolute_url()).content.decode()
     assert "Make public" not in page
+
+
+def test_a_corrected_decision_leaves_the_current_levels_and_cannot_be_made_public(client, world, published):
+    decision = published.decision
+    correction = escalation_services.decision_supersede(
+        actor=world.personas["decision_maker"],
+        decision=decision,
+        to_level=2,
+        rationale="Recorded wrongly",
+        decided_on=DAY,
+    )
+    assert list(publication.public_current_levels()) == []  # the correction is not public yet
+    assert SUMMARY not in client.get(reverse("public:decisions")).content.decode()
+    with pytest.raises(RuleRefused) as refused:
+        publication.decision_publish(
+            actor=world.personas["official"], decision=decision, summary=SUMMARY, expected_version=published.version
+        )
+    assert refused.value.code == "publication_superseded"
+    publication.decision_publish(actor=world.personas["official"], decision=correction, summary="Corrected.")
+    assert [row.to_level for row in publication.public_current_levels()] == [2]
+
+
+def test_a_published_summary_whose_file_has_gone_is_a_404_not_an_error(client, world, summary_document):
+    record = publication.document_publish(actor=world.personas["official"], document=summary_document)
+    summary_document.file.storage.delete(summary_document.file.name)
+    response = client.get(reverse("public:document-download", args=[record.register_number]))
+    assert response.status_code == 404
