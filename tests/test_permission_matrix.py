@@ -1634,33 +1634,33 @@ MATRIX += [
         method="post",
         data=_plan_form,
     ),
-    Case("plans:plan-detail", _plans_url("plan-detail", "plan_a"), PRIVATE_A_PAGE),
-    Case("plans:plan-detail", _plans_url("plan-detail", "plan_b"), PRIVATE_B_PAGE),
-    Case("plans:plan-edit", _plans_url("plan-edit", "plan_a"), PLANS_MANAGE_A_PAGE),
+    Case("plans:plan-detail", _plans_url("plan-detail", "imtp_a"), PRIVATE_A_PAGE),
+    Case("plans:plan-detail", _plans_url("plan-detail", "imtp_b"), PRIVATE_B_PAGE),
+    Case("plans:plan-edit", _plans_url("plan-edit", "imtp_a"), PLANS_MANAGE_A_PAGE),
     Case(
         "plans:plan-edit",
-        _plans_url("plan-edit", "plan_a"),
+        _plans_url("plan-edit", "imtp_a"),
         PLANS_MANAGE_A_POST,
         method="post",
-        data=lambda w, o, p: {**_plan_form(w, o, p), "version": o["plan_a"].version},
+        data=lambda w, o, p: {**_plan_form(w, o, p), "version": o["imtp_a"].version},
     ),
     Case(
         "plans:plan-outcome",
-        _plans_url("plan-outcome", "plan_a"),
+        _plans_url("plan-outcome", "imtp_a"),
         PLANS_MANAGE_A_POST,
         method="post",
-        data=lambda w, o, p: {"version": o["plan_a"].version, "outcome": "approved", "outcome_on": "2025-07-14"},
+        data=lambda w, o, p: {"version": o["imtp_a"].version, "outcome": "approved", "outcome_on": "2025-07-14"},
     ),
     Case(
         "plans:response-record",
-        _plans_url("response-record", "plan_a"),
+        _plans_url("response-record", "imtp_a"),
         PLANS_MANAGE_A_POST,
         method="post",
         data=lambda w, o, p: {"version": o["response_a"].version, "issued_on": "2025-07-20", "summary": "Changed"},
     ),
     Case(
         "plans:condition-add",
-        _plans_url("condition-add", "plan_a"),
+        _plans_url("condition-add", "imtp_a"),
         PLANS_MANAGE_A_POST,
         method="post",
         data=lambda w, o, p: {
@@ -1722,27 +1722,27 @@ MATRIX += [
         },
         api=True,
     ),
-    Case("api:plans-plan-detail", _plans_api("plan-detail", "plan_a"), PRIVATE_A_API, api=True),
-    Case("api:plans-plan-detail", _plans_api("plan-detail", "plan_b"), PRIVATE_B_API, api=True),
+    Case("api:plans-plan-detail", _plans_api("plan-detail", "imtp_a"), PRIVATE_A_API, api=True),
+    Case("api:plans-plan-detail", _plans_api("plan-detail", "imtp_b"), PRIVATE_B_API, api=True),
     Case(
         "api:plans-plan-edit",
-        _plans_api("plan-edit", "plan_a"),
+        _plans_api("plan-edit", "imtp_a"),
         PLANS_MANAGE_A_API,
         method="post",
-        data=lambda w, o, p: {"version": o["plan_a"].version, "financially_balanced": False},
+        data=lambda w, o, p: {"version": o["imtp_a"].version, "financially_balanced": False},
         api=True,
     ),
     Case(
         "api:plans-plan-outcome",
-        _plans_api("plan-outcome", "plan_a"),
+        _plans_api("plan-outcome", "imtp_a"),
         PLANS_MANAGE_A_API,
         method="post",
-        data=lambda w, o, p: {"version": o["plan_a"].version, "outcome": "not_approved", "outcome_on": "2025-07-14"},
+        data=lambda w, o, p: {"version": o["imtp_a"].version, "outcome": "not_approved", "outcome_on": "2025-07-14"},
         api=True,
     ),
     Case(
         "api:plans-plan-response",
-        _plans_api("plan-response", "plan_a"),
+        _plans_api("plan-response", "imtp_a"),
         PLANS_MANAGE_A_API,
         method="post",
         data=lambda w, o, p: {"version": o["response_a"].version, "issued_on": "2025-07-20", "summary": "Changed"},
@@ -1755,7 +1755,7 @@ MATRIX += [
         PLANS_CREATE_A_API,
         method="post",
         data=lambda w, o, p: {
-            "plan": o["plan_a"].pk,
+            "plan": o["imtp_a"].pk,
             "text": "Agree trajectories",
             "pillar": "delivery",
             "due_on": "2027-03-31",
@@ -2462,7 +2462,7 @@ def _plans(world, case_a, case_b):
         response = plan_services.response_record(
             actor=analyst, plan=plan, issued_on=date(2025, 7, 20), summary="With conditions", today=today
         )
-        found[f"plan_{key}"] = plan
+        found[f"imtp_{key}"] = plan
         found[f"response_{key}"] = response
         found[f"condition_{key}"] = plan_services.condition_add(
             actor=analyst,
