@@ -20,7 +20,7 @@ from organisations.selectors import organisation_private_get
 from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
-from oversight.forms import add_domain_error
+from oversight.forms import add_domain_error, has_conflict
 from oversight.views import OversightListView, run_posted_form
 from plans import rules as plan_rules
 
@@ -47,12 +47,7 @@ from .models import ChairObjective, Flexibility, WellLedAssessment
 
 
 def _conflict(*forms) -> bool:
-    return any(
-        getattr(error, "code", "") == "conflict"
-        for form in forms
-        if form is not None and form.is_bound
-        for error in form.non_field_errors().as_data()
-    )
+    return has_conflict(forms)
 
 
 def _organisation(request, pk):

@@ -17,7 +17,7 @@ from organisations.selectors import organisation_private_get
 from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import FORMATS, Column, export_response
-from oversight.forms import add_domain_error
+from oversight.forms import add_domain_error, has_conflict
 from oversight.views import OversightListView, run_posted_form
 
 from . import flags, rules, selectors, services
@@ -37,12 +37,7 @@ from .models import Plan
 
 
 def _conflict(*forms) -> bool:
-    return any(
-        getattr(error, "code", "") == "conflict"
-        for form in forms
-        if form is not None and form.is_bound
-        for error in form.non_field_errors().as_data()
-    )
+    return has_conflict(forms)
 
 
 def _flag_context(status: selectors.FinanceStatus) -> dict | None:

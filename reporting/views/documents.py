@@ -30,7 +30,7 @@ from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
-from oversight.forms import add_domain_error
+from oversight.forms import add_domain_error, has_conflict
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
@@ -184,12 +184,7 @@ def document_detail(request, pk, failed=None):
     document = _document(request, pk)
     forms = _forms(request, document)
     forms.update(failed or {})
-    conflict = any(
-        getattr(error, "code", "") == "conflict"
-        for form in forms.values()
-        if form.is_bound
-        for error in form.non_field_errors().as_data()
-    )
+    conflict = has_conflict(forms.values())
     context = {
         "document": document,
         "forms": forms,
