@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint pytest bench messages vendor clean
+.PHONY: run test lint security audit pytest bench messages vendor clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ run: $(VENV)/.installed
 	@echo "Serving Oversight at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Lint, check migrations and the compose file, then run the whole test suite
-test: lint pytest
+## Lint, check migrations and the compose file, scan the code with bandit, then run the whole test suite
+test: lint security pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -36,12 +36,27 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
+## Code security: bandit, failing on any high-severity finding (settings in pyproject.toml)
+security: $(VENV)/.installed-dev
+	$(BIN)/bandit -c pyproject.toml -r . -q --severity-level high
+
+## Known vulnerabilities in the installed (pinned) dependencies, from PyPI's advisory data.
+## Fails when a dependency has one, and fails loudly when the service cannot be reached.
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --strict --progress-spinner off --desc on
+
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Speed budgets, measured by scripts in benchmarks/
+## Speed budgets, measured by scripts in benchmarks/ (results in bench/results/; README "Performance")
+## bench_scale.py's load test needs wrk: installed here when missing (Debian), else skipped loudly.
 bench: $(VENV)/.installed-dev
-	@for script in benchmarks/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
+	@command -v wrk >/dev/null || { echo "== installing wrk for the load test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || echo "!! could not install wrk: the load test will be SKIPPED (see the results file)"; }
+	@failed=; for script in benchmarks/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; \
+	  $(PY) "$$script" || failed="$$failed $$script"; done; \
+	  if [ -n "$$failed" ]; then echo "FAIL:$$failed"; exit 1; fi
 
 ## Refresh the Welsh translation catalogue after changing UI strings (needs gettext)
 messages: $(VENV)/.installed

@@ -28,19 +28,12 @@ PARAGRAPH = (
 )
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-
-    from reporting.documents import LETTER_TEMPLATE, letter_blocks
-    from reporting.pdf import render
+def letter_context() -> dict:
+    """The two-page notification letter's context (also rendered by ``bench_scale.py``)."""
+    from reporting.documents import letter_blocks
 
     title = "Notification of escalation: Organisation A University Health Board"
-    context = {
+    return {
         "title": title,
         "issued": True,
         "register_number": "OVS-2026-000123",
@@ -56,6 +49,20 @@ def main() -> int:
         "footer_text": "OVS-2026-000123",
         "parts": [{"language": "en", "title": title, "blocks": letter_blocks([PARAGRAPH * 2] * 6)}],
     }
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+    from reporting.documents import LETTER_TEMPLATE
+    from reporting.pdf import render
+
+    context = letter_context()
     first = render(LETTER_TEMPLATE, context, language="en")  # warm up
     timings = []
     for _ in range(RUNS):

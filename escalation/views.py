@@ -16,7 +16,9 @@ from oversight import access, charts, i18n
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import VersionedForm, add_domain_error
+from oversight.models import SensitiveRead
 from oversight.selectors import attachments_for
+from oversight.services import record_sensitive_list, record_sensitive_reads
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
@@ -1036,6 +1038,9 @@ def request_send(request):
 
 # --- Intelligence -----------------------------------------------------------------------------
 
+# How the access log names what a list page or export showed (stored as written, in English).
+INTELLIGENCE_NOUN = "Intelligence items"
+
 
 class IntelligenceListView(OversightListView):
     """Tripartite intelligence: what the user may see under the access policy."""
@@ -1056,9 +1061,26 @@ class IntelligenceListView(OversightListView):
     def get_queryset(self):
         return selectors.intelligence_list(user=self.request.user)
 
+    def exported(self, rows) -> None:
+        record_sensitive_list(
+            self.request,
+            rows,
+            kind=SensitiveRead.Kind.INTELLIGENCE,
+            action=SensitiveRead.Action.DOWNLOADED,
+            noun=INTELLIGENCE_NOUN,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        # The list shows each item's summary: the page is a read of every item on it.
+        record_sensitive_list(
+            self.request,
+            context["object_list"],
+            kind=SensitiveRead.Kind.INTELLIGENCE,
+            action=SensitiveRead.Action.VIEWED,
+            noun=INTELLIGENCE_NOUN,
+        )
         context["can_add"] = _bodies_for(user).exists()
         context["share_forms"] = {
             item.pk: VersionedForm(initial={"version": item.version})
@@ -1159,6 +1181,13 @@ def tripartite_round_detail(request, pk, failed=None):
         forms["view"] = TripartiteViewForm(era=_era_on_or_first(round_.held_on))
     forms.update(failed or {})
     views = list(round_.views.select_related("organisation", "domain", "decision").order_by("organisation__name"))
+    # The partners' shared view of each organisation is intelligence: one log entry per organisation.
+    record_sensitive_reads(
+        request,
+        reads=[(round_, view.organisation_id, f"Tripartite round: {round_}") for view in views],
+        kind=SensitiveRead.Kind.INTELLIGENCE,
+        action=SensitiveRead.Action.VIEWED,
+    )
     can_draft = access.can(request.user, "escalation.draft")
     context = {
         "round": round_,

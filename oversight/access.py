@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -324,10 +324,11 @@ def restrict_tripartite_rounds(queryset: QuerySet, user) -> QuerySet:
 
 
 def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
-    """The object, if it exists and the user may see it; otherwise 404 either way."""
+    """The object, if it exists and the user may see it; otherwise 404 either way (and for a
+    key that cannot name one, such as ``/organisations/x/``)."""
     try:
         return restrict(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such object, or it is not yours to see.") from exc
 
 
@@ -377,6 +378,9 @@ RULES: dict[str, Rule] = {
     "attachment.upload": lambda p, obj: p.authenticated and _sees(p, _organisation_id_of(obj)),
     "notification.view": lambda p, obj: p.authenticated and getattr(obj, "recipient_id", None) == p.user_id,
     "admin.site": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
+    # The access log of sensitive reads (who viewed or downloaded an organisation's unreleased
+    # pack, unpublished letter or intelligence): administrators only; everyone else a 403.
+    "audit.view_sensitive_reads": lambda p, obj: p.has_role(Role.ADMINISTRATOR),
     # Escalation. Who may decide which move is a framework rule (escalation.rules); here,
     # only who may take part at all.
     "escalation.view": lambda p, obj: _sees(p, _organisation_id_of(obj)),

@@ -8,3 +8,6 @@ class OversightConfig(AppConfig):
     name = "oversight"
     verbose_name = "Oversight (shared)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import security  # noqa: F401 - connects the sign-in signal receivers

@@ -18,3 +18,42 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code from an authenticator app (or, where offered, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        error_messages={"required": _("Enter the code")},
+    )
+
+    def __init__(self, *args, check=None, recovery=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._check = check
+        if recovery:
+            self.fields["code"].help_text = _(
+                "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+            )
+        else:
+            self.fields["code"].help_text = _("The 6-digit code your authenticator app shows now.")
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        )
+        self.device = None
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        device = self._check(code) if self._check else None
+        if device is None:
+            raise forms.ValidationError(
+                _(
+                    "The code is not right, or has been used already. Enter the code your authenticator app "
+                    "shows now (it changes every 30 seconds)."
+                ),
+                code="invalid_code",
+            )
+        self.device = device
+        return code

@@ -1,8 +1,19 @@
-"""Turns a domain refusal that reached the top of a page view into a page a person can act on."""
+"""Turns a domain refusal that reached the top of a page view into a page a person can act on;
+applies a user's language; gives every request an id and an access log line."""
 
+import logging
+import time
+import uuid
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils.functional import LazyObject, empty
 
 from .errors import OversightError
+from .logs import request_id_var, well_formed
+
+access_logger = logging.getLogger("oversight.access")
 
 
 class DomainErrorMiddleware:
@@ -70,3 +81,75 @@ def set_language_cookie(response, code):
         httponly=False,
         samesite="Lax",
     )
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, and logs one access line per request.
+
+    The id is the request's ``X-Request-ID`` header when it is well formed (8 to 64 letters,
+    digits, ``.``, ``_`` or ``-``: what a proxy or a load balancer sets), else a new uuid4 hex.
+    It is set as ``request.request_id``, in ``oversight.logs.request_id_var`` for every log
+    line written while the request is handled, and returned in the ``X-Request-ID`` response
+    header. Sits just after ``SecurityMiddleware``.
+
+    The access line (logger ``oversight.access``) has the method, the path (a secret in the
+    path, such as a calendar feed's token, is replaced by ``[redacted]``), the status, the
+    duration in milliseconds and the signed-in user's id. The user is taken only if the
+    request already looked it up, so the line costs no query.
+    """
+
+    header = "X-Request-ID"
+    secret_kwargs = ("token", "key", "secret")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get(self.header, "")
+        request_id = supplied if well_formed(supplied) else uuid.uuid4().hex
+        request.request_id = request_id
+        # Cleared when the response is finished (below), not here: Django logs a 4xx or 5xx
+        # ("Not Found: /x") after the middleware has returned, and that line is the request's too.
+        request_id_var.set(request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response[self.header] = request_id
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        path = self._path(request)
+        access_logger.info(
+            "%s %s %s %sms",
+            request.method,
+            path,
+            response.status_code,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": self._user_id(request),
+            },
+        )
+        return response
+
+    def _path(self, request) -> str:
+        path = request.path
+        match = getattr(request, "resolver_match", None)
+        for name in self.secret_kwargs:
+            value = match.kwargs.get(name) if match is not None else None
+            if value:
+                path = path.replace(str(value), "[redacted]")
+        return path
+
+    @staticmethod
+    def _user_id(request):
+        user = request.__dict__.get("user")
+        if isinstance(user, LazyObject):
+            user = None if user._wrapped is empty else user._wrapped
+        return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs):
+    """The server has sent the response: log lines are no longer this request's."""
+    request_id_var.set("")

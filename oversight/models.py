@@ -169,3 +169,93 @@ def _remember_language_at_sign_in(sender, request, user, **kwargs):
     language = UserPreference.language_of(user)
     if language and request is not None and hasattr(request, "session"):
         request.session[LANGUAGE_AT_SIGN_IN] = language
+
+
+class SensitiveRead(models.Model):
+    """One read of an organisation's unpublished material: who viewed or downloaded its
+    unreleased performance pack, a letter or document not made public, or intelligence about it.
+
+    Written only by ``oversight.services.record_sensitive_read`` (one INSERT per read, after the
+    access policy has let it through) and read only by administrators. Append-only: the log is
+    itself the record, so it has no history and an entry is never changed or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        PACK = "pack", _("Performance pack")
+        DOCUMENT = "document", _("Letter or document")
+        INTELLIGENCE = "intelligence", _("Intelligence")
+        ATTACHMENT = "attachment", _("Attached file")
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        DOWNLOADED = "downloaded", _("Downloaded")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("user name"), max_length=150, help_text=_("Kept if the user is deleted."))
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("type of record"), max_length=100, help_text=_("e.g. reporting.pack"))
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_label = models.CharField(_("item"), max_length=300)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    access_organisation_field = "organisation"
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("sensitive read")
+        verbose_name_plural = _("sensitive reads")
+        indexes = [
+            models.Index(fields=["organisation", "-at"], name="sensitive_read_org_at"),
+            models.Index(fields=["user", "-at"], name="sensitive_read_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("An access log entry is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An access log entry is never deleted.")
+
+
+class WorkerHeartbeat(models.Model):
+    """When a Celery worker was last seen: one row (pk 1), written by a worker when it starts
+    and by the ``oversight.tasks.heartbeat`` task beat sends every minute; read by /healthz."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    seen_at = models.DateTimeField(_("last seen"))
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, worker: str = "") -> None:
+        cls.objects.update_or_create(pk=cls.SINGLETON, defaults={"seen_at": timezone.now(), "worker": worker[:200]})
+
+    @classmethod
+    def last_seen(cls):
+        return cls.objects.filter(pk=cls.SINGLETON).values_list("seen_at", flat=True).first()

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from . import access
-from .models import Attachment, Notification
+from .models import Attachment, Notification, SensitiveRead
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
@@ -26,3 +26,10 @@ def attachments_for(objects, *, user) -> dict[str, list[Attachment]]:
     for attachment in attachments:
         found[attachment.target_id].append(attachment)
     return found
+
+
+def sensitive_read_list(*, user) -> QuerySet[SensitiveRead]:
+    """The access log of sensitive reads, newest first, for those the policy lets read it
+    (administrators); everyone else is refused before this is asked."""
+    access.require(user, "audit.view_sensitive_reads")
+    return SensitiveRead.objects.select_related("organisation").order_by("-at", "-pk")

@@ -1,19 +1,21 @@
-"""Shared write services: attachments and notifications."""
+"""Shared write services: attachments, notifications and the access log of sensitive reads."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import access
 from .errors import UploadRefused
-from .models import Attachment, Notification
+from .models import Attachment, Notification, SensitiveRead
 
 # What may be uploaded, by the type found in the file's content (never by its name alone).
 ALLOWED_TYPES = {
@@ -116,7 +118,9 @@ def notification_send(
     """Tell a user something, in the app and by e-mail, at most once per ``dedupe_key``.
 
     Returns the notification and whether it was new. Safe to call again (from a retried
-    task, a second planner run): the unique constraint on (recipient, dedupe_key) holds.
+    task, a second planner run): the unique constraint on (recipient, dedupe_key) holds. A
+    notification stored earlier whose e-mail could not be sent then (the mail server was away,
+    so the task is retried) is e-mailed now: the e-mail goes at least once.
     """
     try:
         with transaction.atomic():
@@ -124,13 +128,161 @@ def notification_send(
                 recipient=recipient, subject=subject[:200], body=body, url=url, dedupe_key=dedupe_key
             )
     except IntegrityError:
-        return Notification.objects.get(recipient=recipient, dedupe_key=dedupe_key), False
+        notification = Notification.objects.get(recipient=recipient, dedupe_key=dedupe_key)
+        if recipient.email and notification.emailed_at is None:
+            _email(notification, recipient)
+        return notification, False
     if recipient.email:
-        send_mail(subject[:200], f"{body}\n\n{url}".strip(), None, [recipient.email], fail_silently=False)
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        _email(notification, recipient)
     return notification, True
+
+
+def _email(notification: Notification, recipient) -> None:
+    body = f"{notification.body}\n\n{notification.url}".strip()
+    send_mail(notification.subject, body, None, [recipient.email], fail_silently=False)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def notification_mark_read(*, actor, notification: Notification) -> None:
     access.require(actor, "notification.view", notification)
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- The access log of sensitive reads -------------------------------------------------------
+#
+# What counts as sensitive (docs/decisions.md, "An access log of sensitive reads"): an
+# organisation's performance pack until it is released, a letter or document until it is on
+# the public register (a performance pack's PDF until its pack is released), and intelligence
+# about it. Released and public material is not logged: every signed-in user (or the public)
+# may read it, so a log of its reads says nothing about who looked at what they should not.
+
+RELEASED_PACK = "released"
+PERFORMANCE_PACK_DOCUMENT = "performance_pack"
+# Attachments filed against one of these are logged when downloaded.
+SENSITIVE_ATTACHMENT_OWNERS = frozenset(
+    {
+        ("reporting", "pack"),
+        ("reporting", "document"),
+        ("escalation", "intelligenceitem"),
+        ("escalation", "tripartiteround"),
+    }
+)
+
+
+def pack_is_unreleased(pack) -> bool:
+    """Is this pack's content still its organisation's (and WG's and NHS P&I's) alone?"""
+    return pack.status != RELEASED_PACK
+
+
+def document_is_unpublished(document) -> bool:
+    """Is this letter or document off the public register? A performance pack's PDF holds the
+    pack's numbers, so it is sensitive exactly while its pack is unreleased. Reads
+    ``document.publication`` (and ``document.pack``): select them with the document."""
+    if document.kind == PERFORMANCE_PACK_DOCUMENT and document.pack_id is not None:
+        return pack_is_unreleased(document.pack)
+    try:
+        publication = document.publication
+    except ObjectDoesNotExist:
+        return True
+    return publication.withdrawn_on is not None
+
+
+def _client_ip(request) -> str | None:
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _organisation_id(organisation) -> int:
+    return getattr(organisation, "pk", organisation)
+
+
+def record_sensitive_reads(request, *, reads, kind: str, action: str, object_type: str = "") -> list[SensitiveRead]:
+    """Log that the request's user read each of ``reads``: pairs of (object, organisation),
+    or (object, organisation, label) to describe the object otherwise than ``str(object)``.
+
+    Call it only after the access policy has let the read through (a 404 is not a read). One
+    INSERT for all of them and no other query; the same object is logged once per request
+    however often the view asks."""
+    user = request.user  # for an API request, the user its token or session authenticates
+    if not user.is_authenticated:
+        return []
+    http = getattr(request, "_request", request)  # the HttpRequest under an API request
+    logged = http.__dict__.setdefault("_sensitive_reads_logged", set())
+    path = http.get_full_path()[:500]
+    request_id = str(getattr(http, "request_id", "") or "")[:64]
+    ip_address = _client_ip(http)
+    now = timezone.now()
+    entries = []
+    for read in reads:
+        obj, organisation, *label = read
+        type_of = obj._meta.label_lower if obj is not None else object_type
+        object_id = str(obj.pk) if obj is not None and obj.pk is not None else ""
+        key = (kind, action, type_of, object_id, _organisation_id(organisation))
+        if key in logged:
+            continue
+        logged.add(key)
+        entries.append(
+            SensitiveRead(
+                at=now,
+                user_id=user.pk,
+                username=user.get_username()[:150],
+                organisation_id=_organisation_id(organisation),
+                kind=kind,
+                action=action,
+                object_type=type_of,
+                object_id=object_id[:64],
+                object_label=str(label[0] if label else obj)[:300],
+                path=path,
+                request_id=request_id,
+                ip_address=ip_address,
+            )
+        )
+    if entries:
+        SensitiveRead.objects.bulk_create(entries)
+    return entries
+
+
+def record_sensitive_read(request, *, obj, organisation, kind: str, action: str, label=None) -> SensitiveRead | None:
+    """Log one read of ``obj``, ``organisation``'s unpublished material (see above)."""
+    read = (obj, organisation) if label is None else (obj, organisation, label)
+    entries = record_sensitive_reads(request, reads=[read], kind=kind, action=action)
+    return entries[0] if entries else None
+
+
+def record_sensitive_list(request, items, *, kind: str, action: str, noun: str) -> list[SensitiveRead]:
+    """Log a page or export that shows several organisations' sensitive items (e.g. the
+    intelligence list): one entry per organisation, naming how many items and which."""
+    items = list(items)
+    by_organisation: dict[int, list] = {}
+    for item in items:
+        by_organisation.setdefault(item.organisation_id, []).append(item)
+    reads = []
+    for organisation_id, found in by_organisation.items():
+        ids = ", ".join(f"#{item.pk}" for item in found)
+        reads.append((None, organisation_id, f"{noun}: {len(found)} ({ids})"))
+    if not reads:
+        return []
+    object_type = items[0]._meta.label_lower
+    return record_sensitive_reads(request, reads=reads, kind=kind, action=action, object_type=object_type)
+
+
+def record_attachment_download(request, attachment: Attachment) -> SensitiveRead | None:
+    """Log the download of a file filed against an unreleased pack, a document or intelligence
+    (``SENSITIVE_ATTACHMENT_OWNERS``). The owner is not loaded (that would be another query), so
+    a file on a pack is logged whether or not the pack has since been released."""
+    target_type = attachment.target_type  # selected with the attachment
+    if target_type is None or attachment.organisation_id is None:
+        return None
+    if (target_type.app_label, target_type.model) not in SENSITIVE_ATTACHMENT_OWNERS:
+        return None
+    return record_sensitive_read(
+        request,
+        obj=attachment,
+        organisation=attachment.organisation_id,
+        kind=SensitiveRead.Kind.ATTACHMENT,
+        action=SensitiveRead.Action.DOWNLOADED,
+        label=f"{attachment.original_name} ({target_type.app_label}.{target_type.model} #{attachment.target_id})",
+    )

@@ -6,9 +6,10 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from . import services
+from .celery import RETRY_POLICY
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY_POLICY)
 def notify_user(recipient_id: int, subject: str, dedupe_key: str, body: str = "", url: str = "") -> int | None:
     """Send one notification. Idempotent: a second run with the same key changes nothing."""
     recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
@@ -18,3 +19,12 @@ def notify_user(recipient_id: int, subject: str, dedupe_key: str, body: str = ""
         recipient=recipient, subject=subject, dedupe_key=dedupe_key, body=body, url=url
     )
     return notification.pk
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Beat sends this every minute: whichever worker runs it records that a worker is alive
+    (``WorkerHeartbeat``, read by /healthz)."""
+    from .models import WorkerHeartbeat
+
+    WorkerHeartbeat.beat(worker=heartbeat.request.hostname or "")

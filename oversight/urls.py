@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import two_factor, views
 
 api_v1 = [
     path("", include("organisations.api.urls")),
@@ -12,7 +11,7 @@ api_v1 = [
     path("", include("reporting.api.urls")),
     path("", include("plans.api.urls")),
     path("", include("accountability.api.urls")),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", two_factor.obtain_token, name="token"),
 ]
 
 urlpatterns = [
@@ -29,10 +28,11 @@ urlpatterns = [
     path("public/", include("reporting.public_urls")),
     path("attachments/<uuid:pk>/", views.attachment_download, name="attachment-download"),
     path("notifications/", views.notification_list, name="notification-list"),
+    path("audit/sensitive-reads/", views.SensitiveReadListView.as_view(), name="sensitive-read-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from . import access, selectors, services
 from .errors import OversightError
 from .exports import FORMATS, Column, export_response
+from .filters import SensitiveReadFilter
 from .forms import add_domain_error
 from .models import Attachment
 
@@ -61,8 +62,14 @@ class OversightListView(LoginRequiredMixin, FilterView):
         if fmt in FORMATS and self.export_columns:
             filterset = self.get_filterset(self.get_filterset_class())
             rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return export_response(rows=rows, columns=self.export_columns, filename=self.export_filename, fmt=fmt)
+            response = export_response(rows=rows, columns=self.export_columns, filename=self.export_filename, fmt=fmt)
+            self.exported(rows)
+            return response
         return super().get(request, *args, **kwargs)
+
+    def exported(self, rows) -> None:
+        """Called after ``rows`` (evaluated, so free to read again) were exported: a list of
+        sensitive material logs the download here (``services.record_sensitive_list``)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,10 +89,31 @@ def home(request):
     return render(request, "oversight/home.html")
 
 
+def _worker_check() -> tuple[str, bool]:
+    """When a Celery worker was last seen (``WorkerHeartbeat``): ok within
+    ``HEALTHZ_WORKER_STALE_SECONDS``, else stale. One query."""
+    from django.utils import timezone
+
+    from .models import WorkerHeartbeat
+
+    try:
+        seen_at = WorkerHeartbeat.last_seen()
+    except Exception as exc:  # noqa: BLE001 - the database check above says more
+        return f"error: {exc.__class__.__name__}", False
+    if seen_at is None:
+        return "stale: never seen", False
+    age = max(0, int((timezone.now() - seen_at).total_seconds()))
+    if age > settings.HEALTHZ_WORKER_STALE_SECONDS:
+        return f"stale: last seen at {seen_at:%Y-%m-%dT%H:%M:%SZ} ({age} s ago)", False
+    return f"ok (last seen {age} s ago)", True
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Is the service able to work? Checks the database and, when configured, the broker."""
+    """Is the service able to work? Checks the database and, when configured, the broker and
+    that a Celery worker has been seen lately (its heartbeat). At most two queries, no sign-in,
+    and only the names of the checks and of any error's class in the answer."""
     checks: dict[str, str] = {}
     healthy = True
     try:
@@ -98,6 +126,7 @@ def healthz(request):
         healthy = False
     if settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = "not configured (tasks run in-process)"
+        checks["worker"] = "not configured (tasks run in-process)"
     else:
         from oversight.celery import app
 
@@ -108,24 +137,53 @@ def healthz(request):
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {exc.__class__.__name__}"
             healthy = False
+        checks["worker"], worker_ok = _worker_check()
+        healthy = healthy and worker_ok
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
 @login_required
 def attachment_download(request, pk):
     """The only way to a stored file: the access policy decides, and others get a 404."""
-    attachment = Attachment.objects.filter(pk=pk).first()
+    attachment = Attachment.objects.select_related("target_type").filter(pk=pk).first()
     if attachment is None or not access.can(request.user, "attachment.view", attachment):
         raise Http404("No such file, or it is not yours to see.")
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
+    services.record_attachment_download(request, attachment)
     response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
     response["Content-Type"] = attachment.content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class SensitiveReadListView(OversightListView):
+    """The access log: who viewed or downloaded an organisation's unreleased pack, unpublished
+    letter or document, or intelligence. Administrators only (``audit.view_sensitive_reads``)."""
+
+    filterset_class = SensitiveReadFilter
+    template_name = "oversight/sensitive_read_list.html"
+    paginate_by = 50
+    export_filename = "access-log"
+    export_columns = [
+        Column(_("When"), "at"),
+        Column(_("User name"), "username"),
+        Column(_("Organisation"), "organisation.code"),
+        Column(_("What was read"), "get_kind_display"),
+        Column(_("Action"), "get_action_display"),
+        Column(_("Item"), "object_label"),
+        Column(_("Type of record"), "object_type"),
+        Column(_("Record id"), "object_id"),
+        Column(_("Address"), "path"),
+        Column(_("Request id"), "request_id"),
+        Column(_("IP address"), "ip_address"),
+    ]
+
+    def get_queryset(self):
+        return selectors.sensitive_read_list(user=self.request.user)
 
 
 @login_required

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from escalation.choices import CasePhase, ConcernStatus, DecisionStatus, Level, ScopeKind
 from escalation.rules import criteria_agreement_due
 from oversight import access
+from oversight.celery import Contention
 from oversight.concurrency import create_recorded, lock_at_version, save_new_version
 from oversight.errors import OversightError, refuse
 
@@ -789,8 +790,13 @@ def document_issue_now(document_id: int, actor_id: int) -> Document:
             # The number was taken meanwhile: the database's unique constraint, or the model's
             # unique check before the save, says so. Anything else is not ours to retry.
             taken = isinstance(error, IntegrityError) or "register_number" in getattr(error, "error_dict", {})
-            if attempt == 2 or not taken:
+            if not taken:
                 raise
+            if attempt == 2:
+                # Workers issuing side by side keep reaching for the same next number (each
+                # renders between choosing it and saving it): the task is retried later, with a
+                # jittered backoff that takes them out of step (oversight.celery.TRANSIENT_ERRORS).
+                raise Contention(f"Register number taken three times running for document {document_id}") from error
     raise AssertionError("unreachable")
 
 

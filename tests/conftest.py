@@ -156,7 +156,56 @@ def world(db):
         "partner": person("partner", hiw, Role.TRIPARTITE_PARTNER),
         "admin": person("admin", wg, Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
     }
+    # Decision makers and administrators must use two-factor authentication: theirs is set up.
+    for persona in ("decision_maker", "admin"):
+        authenticator_for(personas[persona])
     return World(org_a=org_a, org_b=org_b, wg=wg, nhspi=nhspi, hiw=hiw, personas=personas)
+
+
+def authenticator_for(user):
+    """The user's confirmed authenticator app (a TOTP device), made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+class _VerifiedLogin:
+    """``force_login`` as if the person had also given a code from their authenticator app, as
+    ``django_otp.login`` records it in the session. A user who must use two-factor
+    authentication and has not set it up gets an authenticator first, as they would at sign-in.
+    Tests of two-factor authentication itself sign in through the form with a plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from oversight import access
+        from oversight.security import two_factor_required
+
+        cached = hasattr(user, "_oversight_principal")
+        required = two_factor_required(user)
+        if not cached:
+            access.forget(user)  # leave the test's user object as it was
+        device = authenticator_for(user) if required else None
+        if device is None:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    class VerifiedClient(_VerifiedLogin, Client):
+        pass
+
+    return VerifiedClient()
 
 
 @pytest.fixture
@@ -176,7 +225,10 @@ def login(client):
 def api_client():
     from rest_framework.test import APIClient
 
-    return APIClient()
+    class VerifiedAPIClient(_VerifiedLogin, APIClient):
+        pass
+
+    return VerifiedAPIClient()
 
 
 @pytest.fixture

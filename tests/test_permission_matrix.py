@@ -144,6 +144,42 @@ MATRIX: list[Case] = [
     Case("healthz", lambda w, o: reverse("healthz"), everyone(200, 200)),
     Case("login", lambda w, o: reverse("login"), everyone(200, 200)),
     Case("logout", lambda w, o: reverse("logout"), everyone(302, 302), method="post"),
+    # Two-factor authentication: decision makers and administrators have an authenticator (and
+    # the test client's sign-in counts as having given a code); no one else has one yet.
+    Case("two-factor", lambda w, o: reverse("two-factor"), SIGNED_IN_PAGE),
+    Case(
+        "two-factor-setup",
+        lambda w, o: reverse("two-factor-setup"),
+        row(302, 200, 302, 200, 200, 200, 200, 302),
+        note="those with an authenticator already are sent to the two-factor page",
+    ),
+    Case(
+        "two-factor-verify",
+        lambda w, o: reverse("two-factor-verify"),
+        everyone(302, 302),
+        note="a code already given goes on; no authenticator goes to set-up",
+    ),
+    Case(
+        "two-factor-recovery-codes",
+        lambda w, o: reverse("two-factor-recovery-codes"),
+        row(302, 302, 200, 302, 302, 302, 302, 200),
+    ),
+    Case(
+        "two-factor-recovery-codes",
+        lambda w, o: reverse("two-factor-recovery-codes"),
+        row(302, 302, 200, 302, 302, 302, 302, 200),
+        method="post",
+        data=lambda w, o, p: {},
+        note="new codes, shown once",
+    ),
+    Case(
+        "two-factor-turn-off",
+        lambda w, o: reverse("two-factor-turn-off"),
+        row(302, 302, 403, 302, 302, 302, 302, 403),
+        method="post",
+        data=lambda w, o, p: {},
+        note="decision makers and administrators may not; others have nothing to turn off",
+    ),
     Case("switch-language", lambda w, o: reverse("switch-language", args=["cy"]) + "?next=/", everyone(302, 302)),
     Case(
         "switch-language",
@@ -154,6 +190,12 @@ MATRIX: list[Case] = [
         note="the header's form; stores a signed-in user's preference",
     ),
     Case("notification-list", lambda w, o: reverse("notification-list"), SIGNED_IN_PAGE),
+    Case(
+        "sensitive-read-list",
+        lambda w, o: reverse("sensitive-read-list"),
+        row(302, 403, 403, 403, 403, 403, 403, 200),
+        note="the access log of sensitive reads: administrators only",
+    ),
     Case(
         "notification-read",
         lambda w, o: reverse("notification-read", args=[o["notification_of_submitter_a"].pk]),

@@ -79,8 +79,8 @@ class ObjectiveViewSet(_Actions, mixins.ListModelMixin, mixins.RetrieveModelMixi
         request={"multipart/form-data": s.FileSerializer},
         responses={201: AttachmentSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
-    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=FILES)
+    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get", "post"], parser_classes=FILES, pagination_class=None)
     def evidence(self, request, pk=None):
         objective = self.get_object()
         if request.method == "GET":
@@ -157,8 +157,8 @@ class AssessmentViewSet(_Actions, mixins.ListModelMixin, mixins.RetrieveModelMix
         request={"multipart/form-data": s.EvidenceFileSerializer},
         responses={201: AttachmentSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
-    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=FILES)
+    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get", "post"], parser_classes=FILES, pagination_class=None)
     def evidence(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "GET":

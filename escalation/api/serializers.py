@@ -50,7 +50,7 @@ class CurrentLevelSerializer(ScopeFields, serializers.ModelSerializer):
 class DecisionSerializer(ScopeFields, serializers.ModelSerializer):
     era = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind = serializers.CharField(read_only=True)
-    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = EscalationDecision

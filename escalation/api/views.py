@@ -10,7 +10,9 @@ from rest_framework.response import Response
 
 from oversight import access
 from oversight.api import AttachmentSerializer
+from oversight.models import SensitiveRead
 from oversight.selectors import attachments_for
+from oversight.services import record_sensitive_list, record_sensitive_read
 
 from .. import selectors, services
 from ..filters import DecisionFilter
@@ -199,7 +201,7 @@ class CriterionViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveModel
         methods=["post"], request={"multipart/form-data": s.EvidenceSerializer}, responses={201: AttachmentSerializer}
     )
     @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def evidence(self, request, pk=None):
         """The evidence filed against a criterion; POST files more (WG, NHS P&I or the
         organisation's own staff)."""
@@ -307,6 +309,29 @@ class IntelligenceViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def get_queryset(self):
         return selectors.intelligence_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        # Every item listed is read (its summary is in the answer): log them, one entry per organisation.
+        page = super().paginate_queryset(queryset)
+        record_sensitive_list(
+            self.request,
+            queryset if page is None else page,
+            kind=SensitiveRead.Kind.INTELLIGENCE,
+            action=SensitiveRead.Action.VIEWED,
+            noun="Intelligence items",
+        )
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        item = self.get_object()
+        record_sensitive_read(
+            request,
+            obj=item,
+            organisation=item.organisation_id,
+            kind=SensitiveRead.Kind.INTELLIGENCE,
+            action=SensitiveRead.Action.VIEWED,
+        )
+        return Response(self.get_serializer(item).data)
 
     @extend_schema(request=s.IntelligenceAddSerializer, responses={201: s.IntelligenceSerializer})
     def create(self, request):

@@ -8,9 +8,9 @@ from ..models import Action, AgendaItem, Attendance, Meeting, Paper
 
 class MeetingSerializer(serializers.ModelSerializer):
     meeting_type = serializers.CharField(source="meeting_type.code", read_only=True)
-    organisation = serializers.CharField(source="organisation.code", read_only=True, default=None)
-    region = serializers.CharField(source="region.code", read_only=True, default=None)
-    committee = serializers.CharField(source="committee.name", read_only=True, default=None)
+    organisation = serializers.CharField(source="organisation.code", read_only=True, default=None, allow_null=True)
+    region = serializers.CharField(source="region.code", read_only=True, default=None, allow_null=True)
+    committee = serializers.CharField(source="committee.name", read_only=True, default=None, allow_null=True)
     agenda_due_on = serializers.DateField(read_only=True)
     papers_due_on = serializers.DateField(read_only=True)
 

@@ -43,8 +43,8 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     def _meeting(self):
         return selectors.meeting_detail(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(responses=s.AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.AgendaItemSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def agenda(self, request, pk=None):
         items = selectors.visible_record(request.user, self._meeting()).agenda_items
         return Response(s.AgendaItemSerializer(items, many=True).data)
@@ -52,8 +52,8 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["post"], request={"multipart/form-data": s.PaperSubmitSerializer}, responses={201: s.PaperSerializer}
     )
-    @extend_schema(methods=["get"], responses=s.PaperSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @extend_schema(methods=["get"], responses=s.PaperSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def papers(self, request, pk=None):
         """The meeting's papers (each with a download link); POST submits one. Its deadline
         and whether it is late are decided as it arrives."""
@@ -82,8 +82,8 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.PaperSerializer(paper, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.AttendanceSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.AttendanceSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attendance(self, request, pk=None):
         return Response(s.AttendanceSerializer(self._meeting().attendance.all(), many=True).data)
 

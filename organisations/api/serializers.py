@@ -12,8 +12,8 @@ class RegionSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     """The register entry: public to every signed-in user."""
 
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    hosted_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    hosted_by = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     holds_levels = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -167,8 +167,13 @@ class ConditionViewSet(_Actions, mixins.ListModelMixin, mixins.RetrieveModelMixi
         },
         responses={201: s.EvidenceItemSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
-    @extend_schema(methods=["get"], responses=s.EvidenceItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @extend_schema(methods=["get"], responses=s.EvidenceItemSerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,
+    )
     def evidence(self, request, pk=None):
         condition = self.get_object()
         if request.method == "GET":

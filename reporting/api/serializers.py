@@ -50,7 +50,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     published_frequency = serializers.CharField(
         read_only=True, help_text="Empty, or " + ", ".join(Frequency.values) + ": only where it differs from frequency."
     )
-    variant_of = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    variant_of = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     name_for_language = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
@@ -239,7 +239,11 @@ class RowErrorSerializer(serializers.Serializer):
 class RowsRefusedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(
+        many=True,
+        required=False,
+        help_text=_("Each refused row and field; absent when the body is not a list of rows."),
+    )
 
 
 class PackValueRowSerializer(serializers.Serializer):

@@ -33,6 +33,8 @@ from rest_framework.response import Response
 from organisations.models import Organisation
 from oversight import access
 from oversight.errors import ConflictError, OversightError
+from oversight.models import SensitiveRead
+from oversight.services import pack_is_unreleased, record_sensitive_read
 
 from .. import analytics, daily, decision_support, rules, selectors, services, spc, trajectories
 from ..choices import ValueSource
@@ -121,6 +123,22 @@ class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_object(self):
         return selectors.pack_detail(self.request.user, self.kwargs["pk"])
+
+    def _log_read(self, pack) -> None:
+        """An unreleased pack's content read through the API goes in the access log."""
+        if pack_is_unreleased(pack):
+            record_sensitive_read(
+                self.request,
+                obj=pack,
+                organisation=pack.organisation_id,
+                kind=SensitiveRead.Kind.PACK,
+                action=SensitiveRead.Action.VIEWED,
+            )
+
+    def retrieve(self, request, *args, **kwargs):
+        pack = self.get_object()
+        self._log_read(pack)
+        return Response(self.get_serializer(pack).data)
 
     def _pack(self) -> Pack:
         """The pack, if the caller may see it (404 otherwise), without its contents."""
@@ -261,6 +279,7 @@ class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def values(self, request, pk=None):
         if request.method == "GET":
             pack = self._pack()
+            self._log_read(pack)
             return Response(self._values_body(pack))
         pack = self._pack()
         access.require(request.user, "reporting.pack.edit", pack)

@@ -26,9 +26,11 @@ from organisations.rules import LEVEL_HOLDING_KINDS
 from oversight import access
 from oversight.errors import OversightError
 from oversight.forms import add_domain_error
+from oversight.models import SensitiveRead
 
 from .. import compositions, documents, selectors
 from ..models import Document
+from .documents import log_document_read
 
 LANGUAGE_HELP = gettext_lazy("A bilingual document has the Welsh first, then the English.")
 
@@ -178,7 +180,9 @@ def document_preview(request, pk):
     stored. Drafts are seen only by WG, NHS P&I and administrators (``access``); an issued
     document is downloaded as it was issued."""
     document = (
-        access.restrict_documents(Document.objects.select_related("organisation", "meeting", "pack"), request.user)
+        access.restrict_documents(
+            Document.objects.select_related("organisation", "meeting", "pack", "publication"), request.user
+        )
         .filter(pk=pk)
         .first()
     )
@@ -187,6 +191,7 @@ def document_preview(request, pk):
     if document.status == Document.Status.ISSUED:
         return redirect("reporting:document-download", pk=document.pk)
     rendered = documents.document_preview(document)
+    log_document_read(request, document, SensitiveRead.Action.DOWNLOADED)
     response = HttpResponse(rendered.data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draft-{document.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -31,6 +31,8 @@ from oversight import access
 from oversight.errors import OversightError
 from oversight.exports import Column
 from oversight.forms import add_domain_error, has_conflict
+from oversight.models import SensitiveRead
+from oversight.services import document_is_unpublished, record_sensitive_read
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
@@ -130,6 +132,7 @@ def _document(request, pk) -> Document:
             "drafted_by",
             "approved_by",
             "replaces",
+            "publication",  # for the access log: is it on the public register?
         ),
         request.user,
     )
@@ -137,6 +140,20 @@ def _document(request, pk) -> Document:
     if document is None:
         raise Http404("No such document, or it is not yours to see.")
     return document
+
+
+def log_document_read(request, document: Document, action: str) -> None:
+    """Log a read of a letter or document that is not on the public register (the access log);
+    ``document`` comes with its pack and publication selected."""
+    if document_is_unpublished(document):
+        record_sensitive_read(
+            request,
+            obj=document,
+            organisation=document.organisation_id,
+            kind=SensitiveRead.Kind.DOCUMENT,
+            action=action,
+            label=f"{document.get_kind_display()}: {document}",
+        )
 
 
 def _forms(request, document: Document) -> dict:
@@ -182,6 +199,7 @@ def document_detail(request, pk, failed=None):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     document = _document(request, pk)
+    log_document_read(request, document, SensitiveRead.Action.VIEWED)
     forms = _forms(request, document)
     forms.update(failed or {})
     conflict = has_conflict(forms.values())
@@ -288,6 +306,7 @@ def document_download(request, pk):
             data = handle.read()
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
+    log_document_read(request, document, SensitiveRead.Action.DOWNLOADED)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.register_number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -24,6 +24,8 @@ from oversight import access
 from oversight.errors import OversightError, PermissionRefused
 from oversight.exports import FORMATS, Column, export_response
 from oversight.forms import add_domain_error, has_conflict
+from oversight.models import SensitiveRead
+from oversight.services import pack_is_unreleased, record_sensitive_read
 from oversight.views import OversightListView
 from oversight.views import run_posted_form as _act
 
@@ -230,7 +232,10 @@ def pack_detail(request, pk, failed=None):
     if fmt in FORMATS and not failed:
         rows = [row for _label, _pillar, pillar_rows in _value_rows(pack, request.user) for row in pillar_rows]
         name = f"pack-{pack.organisation.code}-{pack.period:%Y-%m}-v{pack.revision}"
-        return export_response(rows=rows, columns=VALUE_COLUMNS, filename=name, fmt=fmt)
+        response = export_response(rows=rows, columns=VALUE_COLUMNS, filename=name, fmt=fmt)
+        _log_read(request, pack, SensitiveRead.Action.DOWNLOADED)
+        return response
+    _log_read(request, pack, SensitiveRead.Action.VIEWED)
     forms = _forms(request, pack)
     forms.update(failed or {})
     editable = pack.status in EDITABLE and access.can(request.user, "reporting.pack.edit", pack)
@@ -256,6 +261,14 @@ def pack_detail(request, pk, failed=None):
         "insider": insider,
     }
     return render(request, "reporting/pack_detail.html", context, status=409 if _conflict(forms) else 200)
+
+
+def _log_read(request, pack: Pack, action: str) -> None:
+    """Log a read of an unreleased pack in the access log (released packs are everyone's)."""
+    if pack_is_unreleased(pack):
+        record_sensitive_read(
+            request, obj=pack, organisation=pack.organisation_id, kind=SensitiveRead.Kind.PACK, action=action
+        )
 
 
 def _conflict(forms) -> bool:

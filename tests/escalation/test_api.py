@@ -262,3 +262,45 @@ def test_a_stale_criterion_status_is_409_in_the_api(world, bound_criterion, api_
         format="json",
     )
     assert response.status_code == 409 and response.json()["code"] == "conflict"
+
+
+def test_a_draft_decision_matches_the_schema(world, frameworks, api_client):
+    # Found by the API fuzz test: a draft's authority is blank and its superseded_by null, where
+    # the schema allowed only an authority and an integer.
+    draft = services.decision_draft(
+        actor=world.personas["analyst"],
+        organisation=world.org_a,
+        scope=services.Scope("organisation"),
+        to_level=2,
+        rationale="Waits rising",
+        planned_on=date(2026, 5, 1),
+    )
+    api_client.force_login(world.personas["official"])
+    schema = api_client.get(reverse("schema"), {"format": "json"}).json()
+    decision = schema["components"]["schemas"]["Decision"]["properties"]
+    assert decision["superseded_by"]["nullable"] is True
+    allowed = [option.get("$ref", "").rsplit("/", 1)[-1] for option in decision["authority"]["oneOf"]]
+    assert "BlankEnum" in allowed
+    body = api_client.get(reverse("api:escalation-decision-detail", args=[draft.pk])).json()
+    assert body["authority"] == "" and body["superseded_by"] is None
+
+
+def test_an_unbound_criterion_matches_the_schema(world, frameworks, api_client):
+    # Found by the API fuzz test: a criterion not bound to a measure has a blank
+    # computed_status, where the schema allowed only met, not met and no data. Every read-only
+    # blank text field is now documented as possibly blank (oversight.openapi.AutoSchema).
+    case = services.case_open(
+        actor=world.personas["official"],
+        organisation=world.org_a,
+        scope=services.Scope("organisation"),
+        reason="Concern",
+        on=date(2026, 5, 1),
+    )
+    criterion = services.criterion_propose(actor=world.personas["official"], case=case, text="Waits below 500")
+    api_client.force_login(world.personas["official"])
+    schema = api_client.get(reverse("schema"), {"format": "json"}).json()
+    documented = schema["components"]["schemas"]["Criterion"]["properties"]["computed_status"]
+    assert "#/components/schemas/BlankEnum" in [option.get("$ref") for option in documented["oneOf"]]
+    assert (
+        api_client.get(reverse("api:escalation-criterion-detail", args=[criterion.pk])).json()["computed_status"] == ""
+    )

@@ -128,3 +128,22 @@ def test_list_endpoints_make_as_many_queries_for_ten_meetings_as_for_one(world, 
         assert api_client.get(reverse(name)).json()["count"] == 10
     assert len(ten) == len(one)
     assert Meeting.objects.count() == 10
+
+
+def test_a_meeting_and_its_lists_match_the_schema(world, frameworks, api_client):
+    # Found by the API fuzz test: agenda/, papers/ and attendance/ answer a plain list but the
+    # schema said a paginated page; a meeting in person has a blank online link (not a URI) and
+    # a meeting with no committee or region has null for them, where the schema said strings.
+    meeting = _meeting(world, world.org_a)
+    api_client.force_login(world.personas["official"])
+    schema = api_client.get(reverse("schema"), {"format": "json"}).json()
+    for name in ("agenda", "papers", "attendance"):
+        path = f"/api/v1/meetings/{{id}}/{name}/"
+        documented = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert documented["type"] == "array", name
+        assert isinstance(api_client.get(reverse(f"api:meeting-{name}", args=[meeting.pk])).json(), list), name
+    properties = schema["components"]["schemas"]["Meeting"]["properties"]
+    assert {"type": "string", "maxLength": 0} in properties["online_link"]["oneOf"]
+    assert properties["committee"]["nullable"] is True and properties["region"]["nullable"] is True
+    body = api_client.get(reverse("api:meeting-detail", args=[meeting.pk])).json()
+    assert body["online_link"] == "" and body["committee"] is None and body["region"] is None

@@ -80,3 +80,53 @@ def test_the_schema_builds_without_warnings(db):
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out, stderr=out)
     assert "openapi: 3" in out.getvalue()
+
+
+def _schema(api_client, user):
+    api_client.force_login(user)
+    response = api_client.get(reverse("schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_an_organisation_key_that_is_not_a_number_answers_404_not_500(world, api_client):
+    # Found by the API fuzz test: the members and history actions looked the key up unchecked.
+    api_client.force_login(world.personas["official"])
+    for name in ("api:organisation-members", "api:organisation-history"):
+        response = api_client.get(reverse(name, args=["not-a-number"]))
+        assert response.status_code == 404, name
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_a_url_no_api_route_takes_answers_the_apis_json_404(world, api_client, settings):
+    settings.DEBUG = False
+    api_client.force_login(world.personas["official"])
+    response = api_client.get("/api/v1/organisations/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    # Pages outside the API keep the service's HTML error page.
+    page = api_client.get("/organisations/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_an_organisation_without_a_region_or_host_matches_the_schema(world, api_client):
+    # Found by the API fuzz test: region and hosted_by are null for such an organisation, but
+    # the schema said they were always strings.
+    schema = _schema(api_client, world.personas["official"])
+    properties = schema["components"]["schemas"]["Organisation"]["properties"]
+    assert properties["region"]["nullable"] is True
+    assert properties["hosted_by"]["nullable"] is True
+    Organisation.objects.filter(pk=world.wg.pk).update(region=None, hosted_by=None)
+    body = api_client.get(reverse("api:organisation-detail", args=[world.wg.pk])).json()
+    assert body["region"] is None and body["hosted_by"] is None
+
+
+def test_every_operation_documents_the_error_responses(world, api_client):
+    schema = _schema(api_client, world.personas["official"])
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            writes = method in {"post", "put", "patch", "delete"}
+            expected = {"400", "401", "403", "404"} | ({"409"} if writes else set())
+            assert expected <= operation["responses"].keys(), f"{method.upper()} {path}"

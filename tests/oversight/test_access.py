@@ -168,6 +168,8 @@ EXPECTED = {
 PERSONAS = ("anonymous", "official", "decision_maker", "analyst", "submitter_a", "submitter_b", "partner", "admin")
 ALLOWED = {
     "reporting.publication.publish": {"official", "decision_maker"},
+    # The access log of sensitive reads: administrators only.
+    "audit.view_sensitive_reads": {"admin"},
     # Batches of documents (a batch holds many organisations' drafts): seen by WG, NHS P&I and
     # administrators; started by drafters; "approve all" by officials and decision makers;
     # issued by WG.

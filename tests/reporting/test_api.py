@@ -894,3 +894,33 @@ def test_a_huge_json_number_is_refused_by_name_not_a_server_error(world, catalog
         response = client.post(url("trajectory-list"), [row], format="json")
     assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["field"] == "value"
+
+
+# --- Found by the API fuzz test (tests/project/test_api_fuzz.py) -------------------------------
+
+
+def _schema(client):
+    response = client.get(reverse("schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_measure_without_a_daily_parent_matches_the_schema(world, catalogue, as_):
+    client = as_("analyst")
+    schema = _schema(client)
+    assert schema["components"]["schemas"]["Measure"]["properties"]["variant_of"]["nullable"] is True
+    variant = Measure.objects.filter(variant_of__isnull=False).select_related("variant_of").first()
+    assert variant is not None, "the catalogue has a daily variant"
+    assert client.get(url("measure-detail", variant.code)).json()["variant_of"] == variant.variant_of.code
+    assert client.get(url("measure-detail", variant.variant_of.code)).json()["variant_of"] is None
+
+
+@pytest.mark.parametrize("name", ["trajectory-list", "daily-value-list"])
+def test_a_bulk_body_that_is_not_rows_is_refused_as_the_schema_says(world, catalogue, as_, name):
+    client = as_("analyst")
+    response = client.post(url(name), {"not": "rows"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_body" and "errors" not in response.json()
+    refused = _schema(client)["components"]["schemas"]["RowsRefused"]
+    assert "errors" not in refused.get("required", [])
+    assert {"detail", "code"} <= set(refused["required"])
