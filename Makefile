@@ -43,7 +43,9 @@ security: $(VENV)/.installed-dev
 ## Known vulnerabilities in the installed (pinned) dependencies, from PyPI's advisory data.
 ## Fails when a dependency has one, and fails loudly when the service cannot be reached.
 audit: $(VENV)/.installed-dev
-	$(BIN)/pip-audit --strict --progress-spinner off --desc on
+	@$(BIN)/pip-audit --strict --progress-spinner off --desc on || { echo "!! pip-audit FAILED: a known \
+	vulnerability above, or no vulnerability service answered (\"not found on PyPI\" for every package \
+	means PyPI's JSON API is not reachable from here; see docs/decisions.md)"; exit 1; }
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
