@@ -1,13 +1,15 @@
 """Pack uploads: the template round-trips, CSV and XLSX, all or nothing naming the row, and
 the bulk upload across organisations and months."""
 
+import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import timezone
 
 from oversight.errors import PermissionRefused, UploadRefused
 from reporting import imports, reference, selectors, services
@@ -177,6 +179,35 @@ def test_bulk_import_across_organisations_and_months(world, p, catalogue):
     changed = imports.values_import(actor=p["analyst"], upload=bulk_csv(rows))
     assert len(changed.packs_changed) == 1
     assert Pack.objects.get(organisation=world.org_a, period=date(2026, 4, 1)).version == 2
+
+
+def test_bulk_import_history_repeats_each_new_and_changed_value(world, p, catalogue):
+    """One history row per new ("+") or changed ("~") value, repeating the stored row, with
+    the importer, the reason and the time; text with quotes, commas, a newline, a tab and a
+    backslash survives the bulk write (COPY on PostgreSQL)."""
+    awkward = 'System "outage", see\nnote \\ 2\tlater'
+
+    def one_row(value, reason):
+        out = io.StringIO()
+        csv.writer(out).writerows([imports.BULK_COLUMNS, [world.org_a.code, "2026-05", "UEC-ED4H", value, reason]])
+        return out.getvalue().encode()
+
+    started = timezone.now()
+    imports.values_import(actor=p["analyst"], upload=one_row("70", ""))
+    imports.values_import(actor=p["analyst"], upload=one_row("", awkward))
+    imports.values_import(actor=p["analyst"], upload=one_row("", awkward))  # the same: no history
+    stored = PackValue.objects.get(measure__code="UEC-ED4H")
+    assert (stored.value, stored.not_available_reason, stored.version) == (None, awkward, 2)
+    history = list(PackValue.history.filter(id=stored.pk).order_by("history_id"))
+    assert [h.history_type for h in history] == ["+", "~"]
+    assert history[0].value == 70 and history[0].not_available_reason == "" and history[0].version == 1
+    columns = ["id", "pack_id", "measure_id", "value", "not_available_reason", "source", "comment", "version"]
+    assert [getattr(history[1], c) for c in columns] == [getattr(stored, c) for c in columns]
+    assert history[1].updated_at == stored.updated_at and history[1].created_at == stored.created_at
+    for h in history:
+        assert h.history_user == p["analyst"]
+        assert h.history_change_reason == "Values imported (file upload)"
+        assert started <= h.history_date <= timezone.now() + timedelta(seconds=1)
 
 
 def test_bulk_import_refuses_packs_the_actor_may_not_edit(world, p, catalogue):
