@@ -16,7 +16,10 @@ describes exactly what was saved, even while the service keeps writing.
 ``restore`` puts a backup into a fresh, empty database and an empty folder; ``verify``
 compares a restored database and folder with the manifest. The management commands
 ``backup``, ``restore`` and ``verify_backup`` are thin wrappers. External tools run with
-argument lists (never a shell) and the password in ``PGPASSWORD``.
+argument lists (never a shell), the password in ``PGPASSWORD`` and the connection's TLS
+settings (``sslmode``, ``sslrootcert``, ``sslcert``, ``sslkey``, ``sslcrl``) in ``PGSSLMODE``
+and the like, as psycopg2 gets them. A backup holds password hashes, second-factor keys and
+sessions: its folder is made readable by its owner alone (0700, every file in it 0600).
 """
 
 from __future__ import annotations
@@ -43,6 +46,18 @@ PG_DUMP = "database.dump"
 SQLITE_COPY = "database.sqlite3"
 FILES = "private-files.tar"
 FORMAT = 1
+# The libpq connection settings passed on to psycopg2 (as keywords) and to pg_dump and
+# pg_restore (in their environment): a DATABASE_URL's ``?sslmode=verify-full&sslrootcert=...``
+# or the OPTIONS of settings.DATABASES.
+SSL_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+}
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 class BackupError(Exception):
@@ -60,6 +75,7 @@ class Database:
     password: str = field(default="", repr=False)
     host: str = ""
     port: str = ""
+    ssl: tuple[tuple[str, str], ...] = ()  # (libpq keyword, value) from SSL_OPTIONS
 
     @classmethod
     def from_settings(cls, settings_dict: dict) -> Database:
@@ -70,6 +86,7 @@ class Database:
             kind = "sqlite"
         else:
             raise BackupError(f"Backups support PostgreSQL and SQLite, not {engine}.")
+        options = settings_dict.get("OPTIONS") or {}
         return cls(
             engine=kind,
             name=str(settings_dict["NAME"]),
@@ -77,6 +94,7 @@ class Database:
             password=settings_dict.get("PASSWORD") or "",
             host=settings_dict.get("HOST") or "",
             port=str(settings_dict.get("PORT") or ""),
+            ssl=tuple((key, str(options[key])) for key in SSL_OPTIONS if options.get(key)),
         )
 
     @classmethod
@@ -89,7 +107,7 @@ class Database:
     # PostgreSQL
     def connect_args(self) -> dict:
         args = {"dbname": self.name, "user": self.user, "password": self.password, "host": self.host, "port": self.port}
-        return {key: value for key, value in args.items() if value}
+        return {key: value for key, value in args.items() if value} | dict(self.ssl)
 
     def tool_args(self) -> list[str]:
         args = []
@@ -105,6 +123,8 @@ class Database:
         env = dict(os.environ)
         if self.password:
             env["PGPASSWORD"] = self.password
+        for key, value in self.ssl:
+            env[SSL_OPTIONS[key]] = value
         return env
 
     def connect(self):
@@ -114,7 +134,11 @@ class Database:
             return sqlite3.connect(self.name)
         import psycopg2
 
-        return psycopg2.connect(**self.connect_args())
+        try:
+            return psycopg2.connect(**self.connect_args())
+        except psycopg2.OperationalError as exc:  # the message names the server, never the password
+            where = f" on {self.host}" + (f":{self.port}" if self.port else "") if self.host else ""
+            raise BackupError(f"Cannot connect to PostgreSQL database {self.name}{where}: {str(exc).strip()}") from exc
 
 
 def table_counts(cursor, engine: str) -> dict[str, int]:
@@ -235,9 +259,11 @@ def backup(database: Database, files_root: Path, output: Path, *, pg_bin: str | 
     """Write a backup of ``database`` and ``files_root`` into the empty or new folder ``output``."""
     if output.resolve().is_relative_to(files_root.resolve()):
         raise BackupError(f"{output} is inside the private files ({files_root}): write backups somewhere else.")
-    output.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
     if any(output.iterdir()):
         raise BackupError(f"{output} is not empty: give a new folder for each backup.")
+    output.chmod(PRIVATE_FOLDER)  # an empty folder made earlier, or a umask that took bits off
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
@@ -248,13 +274,24 @@ def backup(database: Database, files_root: Path, output: Path, *, pg_bin: str | 
     else:
         manifest.update(_backup_sqlite(database, output))
     manifest["files_archive"] = FILES
-    manifest["files_count"] = _archive(files_root, output / FILES)
+    manifest["files_count"] = _archive(files_root, _private_file(output / FILES))
     for row in manifest["stored_files"]:
         path = files_root / row["file"]
         row["stored_sha256"] = sha256_of(path) if path.is_file() else None
     manifest["artifacts"] = {name: sha256_of(output / name) for name in (manifest["database_file"], FILES)}
-    (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    with _private_file(output / MANIFEST).open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    for path in output.iterdir():  # anything a tool left beside them (a journal) too
+        path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
     return manifest
+
+
+def _private_file(path: Path) -> Path:
+    """Make ``path`` a new, empty file only its owner may read, for a writer to fill (pg_dump,
+    sqlite3 and tarfile keep the mode of a file they write over)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    os.chmod(path, PRIVATE_FILE)  # the mode whatever the umask
+    return path
 
 
 def _backup_postgresql(database: Database, output: Path, pg_bin: str | None) -> dict:
@@ -268,7 +305,7 @@ def _backup_postgresql(database: Database, output: Path, pg_bin: str | None) -> 
             snapshot = cursor.fetchone()[0]
             _run(
                 [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                 f"--file={output / PG_DUMP}", *database.tool_args(), database.name],
+                 f"--file={_private_file(output / PG_DUMP)}", *database.tool_args(), database.name],
                 database.tool_env(),
             )  # fmt: skip
             tables = table_counts(cursor, "postgresql")
@@ -284,7 +321,7 @@ def _backup_postgresql(database: Database, output: Path, pg_bin: str | None) -> 
 
 
 def _backup_sqlite(database: Database, output: Path) -> dict:
-    copy = output / SQLITE_COPY
+    copy = _private_file(output / SQLITE_COPY)
     with closing(database.connect()) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)
     with closing(sqlite3.connect(copy)) as conn:

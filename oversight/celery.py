@@ -8,12 +8,13 @@ the same periodic work; periodic tasks only enqueue per-object work.
 import logging
 import os
 import smtplib
+import threading
 
 import kombu.exceptions
 import redis.exceptions
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import task_postrun, task_prerun, worker_ready
+from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 
@@ -29,6 +30,12 @@ class Contention(Exception):
     and again: try later, when the writers are no longer in step."""
 
 
+class MailDeferred(Exception):
+    """The mail server answered "not now" (a 4xx: greylisting, a full mailbox, a busy server) to
+    an e-mail it may take later; a 5xx refusal is final and is recorded instead
+    (``oversight.services.notification_send``)."""
+
+
 # Errors that say "not now" rather than "not this": the database, the broker, the cache or the
 # mail server was away, busy or slow, or another writer kept winning. A task retries on these
 # only (docs/decisions.md, "Proof under pressure"); any other error, a refusal by a rule or bad
@@ -36,6 +43,7 @@ class Contention(Exception):
 # is safe.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     Contention,
+    MailDeferred,
     DatabaseOperationalError,  # connection lost, deadlock, serialisation failure, "database is locked"
     DatabaseInterfaceError,  # the connection was closed under us
     ConnectionError,  # refused or reset sockets: SMTP, HTTP
@@ -61,7 +69,8 @@ RETRY_POLICY = {
 
 # Periodic work, declared in code. Times are Europe/London (settings.CELERY_TIMEZONE).
 app.conf.beat_schedule = {
-    # A worker is alive: whichever worker takes it records the time, read by /healthz.
+    # Beat is running and the queue moves: whichever worker takes it records the time, read by
+    # /healthz. (That a worker process is alive is recorded by its own heartbeat thread, below.)
     "worker-heartbeat": {"task": "oversight.tasks.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
     # Keep every organisation's oversight meetings scheduled by its level (meetings.planner).
     "plan-meetings": {"task": "meetings.tasks.plan_meetings", "schedule": crontab(hour=5, minute=30)},
@@ -79,15 +88,51 @@ app.conf.beat_schedule = {
 }
 
 
-@worker_ready.connect
-def _record_worker_start(sender=None, **kwargs):
-    """A worker that has just started is seen at once, before beat's first heartbeat."""
+# The worker's heartbeat: a daemon thread in the worker's main process writes the time to
+# ``WorkerHeartbeat`` every WORKER_HEARTBEAT_SECONDS, beside the pool rather than through the
+# queue, so a worker whose pool is busy with long tasks (letters, uploads, the synthesis) is
+# still seen alive by /healthz (docs/decisions.md, "Operations").
+_heartbeat_stop = threading.Event()
+
+
+def _write_heartbeat(hostname: str) -> None:
+    from django.db import connection
+
     from oversight.models import WorkerHeartbeat
 
     try:
-        WorkerHeartbeat.beat(worker=getattr(sender, "hostname", "") or "")
-    except Exception:  # a worker must start even if the database is away; beat retries
-        logging.getLogger(__name__).exception("Could not record the worker's start")
+        WorkerHeartbeat.beat(worker=hostname)
+    except Exception:  # the database away: /healthz will say so; try again next time
+        logging.getLogger(__name__).warning("Could not record the worker's heartbeat", exc_info=True)
+    finally:
+        connection.close()  # this thread's own connection: not held between heartbeats
+
+
+def _heartbeat_loop(hostname: str, interval: float) -> None:
+    while True:
+        _write_heartbeat(hostname)
+        if _heartbeat_stop.wait(interval):
+            return
+
+
+@worker_ready.connect
+def _start_worker_heartbeat(sender=None, **kwargs):
+    """A worker that has just started is seen at once, and then every few seconds while it lives."""
+    from django.conf import settings
+
+    _heartbeat_stop.clear()
+    thread = threading.Thread(
+        target=_heartbeat_loop,
+        args=(getattr(sender, "hostname", "") or "", settings.WORKER_HEARTBEAT_SECONDS),
+        name="oversight-worker-heartbeat",
+        daemon=True,
+    )
+    thread.start()
+
+
+@worker_shutdown.connect
+def _stop_worker_heartbeat(**kwargs):
+    _heartbeat_stop.set()
 
 
 @task_prerun.connect

@@ -25,6 +25,10 @@ task_id_var: ContextVar[str] = ContextVar("task_id", default="")
 # 64 characters, so it fits the access log's column (oversight.models.SensitiveRead.request_id).
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
+# URL arguments that are secrets (the calendar feed's token): never printed in a log line.
+SECRET_URL_KWARGS = ("token", "key", "secret")
+REDACTED = "[redacted]"
+
 # The attributes every LogRecord has; anything else on a record was passed in ``extra``.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
 _STANDARD |= {"message", "asctime", "request_id", "task_id", "request_tag"}
@@ -32,6 +36,62 @@ _STANDARD |= {"message", "asctime", "request_id", "task_id", "request_tag"}
 
 def well_formed(value: str | None) -> bool:
     return bool(value) and REQUEST_ID_PATTERN.fullmatch(value) is not None
+
+
+def _secret_values(match) -> list[str]:
+    kwargs = getattr(match, "kwargs", None) or {}
+    return [str(kwargs[name]) for name in SECRET_URL_KWARGS if kwargs.get(name)]
+
+
+def _resolve(path: str):
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(urlsplit(path).path)
+    except (Resolver404, ValueError):
+        return None
+
+
+def redact_path(path: str, match=None) -> str:
+    """``path`` with its secret arguments (``SECRET_URL_KWARGS``) replaced by ``[redacted]``:
+    those of ``match`` (the request's ``resolver_match``), or else of the URL ``path`` resolves
+    to."""
+    for value in _secret_values(match if match is not None else _resolve(path)):
+        path = path.replace(value, REDACTED)
+    return path
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Replaces a URL's secret arguments by ``[redacted]`` in Django's own lines about a request:
+    ``django.request`` ("Not Found: /meetings/feed/<token>.ics", with the request on the record)
+    and ``django.server`` (runserver's '"GET /meetings/feed/<token>.ics HTTP/1.1" 404 ...').
+    The access line (``RequestIdMiddleware``) does the same with ``redact_path``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = _secret_values(getattr(getattr(record, "request", None), "resolver_match", None))
+        args = record.args if isinstance(record.args, tuple) else ()
+        if not secrets:
+            texts = [record.msg, *args] if isinstance(record.msg, str) else list(args)
+            for text in texts:
+                if isinstance(text, str):
+                    for word in text.split():
+                        if word.startswith("/"):
+                            secrets += _secret_values(_resolve(word))
+        if not secrets:
+            return True
+
+        def redact(value):
+            if isinstance(value, str):
+                for secret in secrets:
+                    value = value.replace(secret, REDACTED)
+            return value
+
+        record.msg = redact(record.msg)
+        if args:
+            record.args = tuple(redact(arg) for arg in args)
+        return True
 
 
 class RequestIdFilter(logging.Filter):

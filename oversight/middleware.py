@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.functional import LazyObject, empty
 
 from .errors import OversightError
-from .logs import request_id_var, well_formed
+from .logs import redact_path, request_id_var, well_formed
 
 access_logger = logging.getLogger("oversight.access")
 
@@ -99,7 +99,6 @@ class RequestIdMiddleware:
     """
 
     header = "X-Request-ID"
-    secret_kwargs = ("token", "key", "secret")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,13 +132,7 @@ class RequestIdMiddleware:
         return response
 
     def _path(self, request) -> str:
-        path = request.path
-        match = getattr(request, "resolver_match", None)
-        for name in self.secret_kwargs:
-            value = match.kwargs.get(name) if match is not None else None
-            if value:
-                path = path.replace(str(value), "[redacted]")
-        return path
+        return redact_path(request.path, getattr(request, "resolver_match", None))
 
     @staticmethod
     def _user_id(request):

@@ -112,6 +112,10 @@ class Notification(BaseModel):
     )
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The mail server refused the e-mail for good (a 5xx answer: no such mailbox, say): it is
+    # not sent again (oversight.services.notification_send). The notification stays in the app.
+    email_failed_at = models.DateTimeField(_("e-mail refused"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -236,14 +240,20 @@ class SensitiveRead(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
-    """When a Celery worker was last seen: one row (pk 1), written by a worker when it starts
-    and by the ``oversight.tasks.heartbeat`` task beat sends every minute; read by /healthz."""
+    """When a Celery worker and beat were last seen: one row (pk 1), read by /healthz.
+
+    ``seen_at``: a worker process is alive. Written every ``WORKER_HEARTBEAT_SECONDS`` by a
+    thread each worker starts when it is ready (``oversight.celery``), beside the pool, so a
+    worker busy with long tasks is still seen. ``beat_seen_at``: beat is running and the queue
+    moves. Written by the ``oversight.tasks.heartbeat`` task beat sends every minute, which
+    waits in the queue behind whatever is there."""
 
     SINGLETON = 1
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
-    seen_at = models.DateTimeField(_("last seen"))
+    seen_at = models.DateTimeField(_("worker last seen"))
     worker = models.CharField(_("worker"), max_length=200, blank=True)
+    beat_seen_at = models.DateTimeField(_("beat's heartbeat last run"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")
@@ -254,8 +264,23 @@ class WorkerHeartbeat(models.Model):
 
     @classmethod
     def beat(cls, worker: str = "") -> None:
+        """A worker process is alive (its heartbeat thread)."""
         cls.objects.update_or_create(pk=cls.SINGLETON, defaults={"seen_at": timezone.now(), "worker": worker[:200]})
+
+    @classmethod
+    def beat_ran(cls, worker: str = "") -> None:
+        """Beat's heartbeat task reached a worker through the queue: beat and a worker are alive."""
+        now = timezone.now()
+        cls.objects.update_or_create(
+            pk=cls.SINGLETON, defaults={"seen_at": now, "beat_seen_at": now, "worker": worker[:200]}
+        )
 
     @classmethod
     def last_seen(cls):
         return cls.objects.filter(pk=cls.SINGLETON).values_list("seen_at", flat=True).first()
+
+    @classmethod
+    def last_seen_both(cls) -> tuple:
+        """(worker last seen, beat last seen), each None when never; one query."""
+        row = cls.objects.filter(pk=cls.SINGLETON).values_list("seen_at", "beat_seen_at").first()
+        return row if row is not None else (None, None)

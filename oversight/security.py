@@ -1,8 +1,9 @@
 """Sign-in protection: the lockout page, the idle and absolute session limits, and the
 two-factor authentication rule and its enforcement.
 
-* ``lockout_response`` is django-axes' answer once an account or an address has failed to
-  sign in ``AXES_FAILURE_LIMIT`` times (see settings).
+* ``lockout_response`` is django-axes' answer once an account has failed to sign in
+  ``AXES_FAILURE_LIMIT`` times (see settings); ``client_ip`` is the address axes counts (and
+  the access log records), taken from ``X-Forwarded-For`` behind ``TRUSTED_PROXY_COUNT`` proxies.
 * ``IdleSessionMiddleware`` signs a user out after ``SESSION_IDLE_TIMEOUT`` seconds without a
   request, and after ``SESSION_COOKIE_AGE`` seconds from sign-in whatever they do. It writes
   the time of the last request into the session at most once a minute, so most requests
@@ -10,13 +11,17 @@ two-factor authentication rule and its enforcement.
 * ``TwoFactorMiddleware`` keeps a signed-in user who has not given a second factor on the
   two-factor pages: decision makers and administrators always, anyone else once they have
   turned two-factor authentication on.
+* ``TwoFactorTokenAuthentication`` refuses an API token that was not issued with a second
+  factor, for the same people.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import time
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,7 +32,10 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
 
 from organisations.choices import Role
 
@@ -67,6 +75,26 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _return_path(request, *, any_method: bool) -> str:
+    """Where to come back to after signing in or giving a code: the page itself, or for an htmx
+    request (a fragment or a form posted from a page) the page it was made from, as htmx sends
+    it in ``HX-Current-URL``, reduced to its path and query and kept only if it is on this
+    site. A non-htmx request other than GET comes back only if ``any_method``."""
+    if _is_htmx(request):
+        current = request.headers.get("HX-Current-URL", "")
+        if not current or not url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return ""
+        parts = urlsplit(current)
+        if not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
+            return ""
+        return f"{parts.path}?{parts.query}" if parts.query else parts.path
+    if request.method == "GET" or any_method:
+        return request.get_full_path()
+    return ""
+
+
 def _redirect(request, url: str) -> HttpResponse:
     """A redirect a browser follows, also from an htmx request (which would otherwise swap
     the target page into a fragment)."""
@@ -77,17 +105,59 @@ def _redirect(request, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-# --- Lockout (django-axes) -------------------------------------------------------------------
+# --- Client address and lockout (django-axes) ------------------------------------------------
+
+
+def client_ip(request) -> str | None:
+    """The address of the person making the request (``AXES_CLIENT_IP_CALLABLE``).
+
+    With ``TRUSTED_PROXY_COUNT`` = 0 (no proxy in front of gunicorn) it is ``REMOTE_ADDR``. With
+    N > 0 proxies, each of which appends the address it received the request from to
+    ``X-Forwarded-For``, it is the N-th address from the right: the right-most one not written by
+    our own proxies (anything to its left was sent by the client and can be anything). If the
+    header has fewer than N addresses, or that one is not an IP address, ``REMOTE_ADDR``."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def _locked_until(request, credentials, now):
+    """When the account's lock lifts: the cool-off after its last counted failure (an attempt
+    during the lock is not counted, so does not move it)."""
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    cool_off: timedelta = settings.AXES_COOLOFF_TIME
+    username = get_client_username(request, credentials)
+    last = None
+    if username:
+        last = (
+            AccessAttempt.objects.filter(username=username, attempt_time__gte=now - cool_off)
+            .order_by("-attempt_time")
+            .values_list("attempt_time", flat=True)
+            .first()
+        )
+    return (last or now) + cool_off
 
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """The page shown instead of signing in while the account or the address is locked.
-
-    Every failure during the lock restarts it (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT``),
-    so "try again after" counts from now."""
-    cool_off: timedelta = settings.AXES_COOLOFF_TIME
-    minutes = int(cool_off.total_seconds() // 60)
-    until = timezone.localtime(timezone.now() + cool_off)
+    """The page (or, for the API, the JSON) shown instead of signing in while the account is
+    locked: 429, saying when to try again. Attempts during the lock are refused without being
+    counted (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``), so the lock lifts the
+    cool-off after the last counted failure."""
+    now = timezone.now()
+    until_utc = _locked_until(request, credentials or getattr(request, "axes_credentials", None), now)
+    minutes = max(1, math.ceil((until_utc - now).total_seconds() / 60))
+    until = timezone.localtime(until_utc)
     if _is_api(request):
         return JsonResponse(
             {
@@ -166,7 +236,7 @@ class IdleSessionMiddleware:
             return self.get_response(request)
         messages.info(request, message)
         login_url = reverse(settings.LOGIN_URL)
-        next_url = request.get_full_path() if request.method == "GET" else ""
+        next_url = _return_path(request, any_method=False)
         return _redirect(request, f"{login_url}?next={quote(next_url)}" if next_url else login_url)
 
 
@@ -219,4 +289,45 @@ class TwoFactorMiddleware:
                 status=403,
             )
         target = reverse("two-factor-verify") if has_authenticator(user) else reverse("two-factor-setup")
-        return _redirect(request, f"{target}?next={quote(request.get_full_path())}")
+        next_url = _return_path(request, any_method=True)
+        return _redirect(request, f"{target}?next={quote(next_url)}" if next_url else target)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+def token_refusal(user, token) -> str | None:
+    """Why ``token`` may not be used, or None. For a user who must use two-factor
+    authentication, or has turned it on, a token counts only if it was issued after their
+    authenticator app was set up (``created_at`` of a confirmed TOTP device is set to the moment
+    it was confirmed): the token endpoint then asked for a code. A token issued on a password
+    alone (before two-factor authentication, before the role that needs it, or before the
+    authenticator) is refused."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    set_up = list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("created_at", flat=True))
+    if not set_up:
+        if two_factor_required(user):
+            return _(
+                "This API token was issued without a two-factor code. Set up two-factor authentication in the "
+                "browser, then ask for a new token with a code from your authenticator app in “otp_token”."
+            )
+        return None
+    if any(at is None or at > token.created for at in set_up):
+        return _(
+            "This API token was issued without a two-factor code. Ask for a new token with a code from your "
+            "authenticator app in “otp_token”."
+        )
+    return None
+
+
+class TwoFactorTokenAuthentication(TokenAuthentication):
+    """DRF token authentication that refuses (401) a token not issued with a second factor to
+    someone who uses one (``token_refusal``)."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        reason = token_refusal(user, token)
+        if reason:
+            raise exceptions.AuthenticationFailed(reason, code="two_factor_required")
+        return user, token

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
+import logging
+import smtplib
 
 import filetype
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils import timezone
 from . import access
 from .errors import UploadRefused
 from .models import Attachment, Notification, SensitiveRead
+
+logger = logging.getLogger(__name__)
 
 # What may be uploaded, by the type found in the file's content (never by its name alone).
 ALLOWED_TYPES = {
@@ -120,7 +123,9 @@ def notification_send(
     Returns the notification and whether it was new. Safe to call again (from a retried
     task, a second planner run): the unique constraint on (recipient, dedupe_key) holds. A
     notification stored earlier whose e-mail could not be sent then (the mail server was away,
-    so the task is retried) is e-mailed now: the e-mail goes at least once.
+    so the task is retried) is e-mailed now: the e-mail goes at least once. An e-mail the mail
+    server refused for good (an unknown mailbox, say) is recorded on the notification and never
+    tried again, and does not stop the caller's loop: the next recipient still gets theirs.
     """
     try:
         with transaction.atomic():
@@ -129,7 +134,7 @@ def notification_send(
             )
     except IntegrityError:
         notification = Notification.objects.get(recipient=recipient, dedupe_key=dedupe_key)
-        if recipient.email and notification.emailed_at is None:
+        if recipient.email and notification.emailed_at is None and notification.email_failed_at is None:
             _email(notification, recipient)
         return notification, False
     if recipient.email:
@@ -137,9 +142,52 @@ def notification_send(
     return notification, True
 
 
+def _mail_refusal(error: smtplib.SMTPException) -> tuple[int, str] | None:
+    """The SMTP answer (code, text) when ``error`` is the mail server refusing this e-mail
+    (its recipient, its sender or its content); None for anything else (a lost connection, a
+    failed sign-in to the server: not this e-mail's fault)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        if not answers:
+            return None
+        code, text = max(answers, key=lambda answer: answer[0])  # a 5xx if any (one recipient here)
+    elif isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        code, text = error.smtp_code, error.smtp_error
+    else:
+        return None
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return code, str(text)
+
+
 def _email(notification: Notification, recipient) -> None:
+    """E-mail one notification. A permanent refusal (5xx) is logged and recorded on the
+    notification; a temporary one (4xx) raises ``MailDeferred`` and a lost connection its own
+    error, both transient (``oversight.celery.TRANSIENT_ERRORS``), so the task is retried."""
+    from .celery import MailDeferred
+
     body = f"{notification.body}\n\n{notification.url}".strip()
-    send_mail(notification.subject, body, None, [recipient.email], fail_silently=False)
+    try:
+        send_mail(notification.subject, body, None, [recipient.email], fail_silently=False)
+    except smtplib.SMTPException as error:
+        refusal = _mail_refusal(error)
+        if refusal is None:
+            raise
+        code, text = refusal
+        if code < 500:
+            raise MailDeferred(f"The mail server deferred notification {notification.pk}: {code} {text}") from error
+        logger.warning(
+            "The mail server refused notification %s to user %s for good: %s %s",
+            notification.pk,
+            recipient.pk,
+            code,
+            text,
+            extra={"notification_id": notification.pk, "recipient_id": recipient.pk, "smtp_code": code},
+        )
+        Notification.objects.filter(pk=notification.pk).update(
+            email_failed_at=timezone.now(), email_error=f"{code} {text}"[:300]
+        )
+        return
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
@@ -158,13 +206,26 @@ def notification_mark_read(*, actor, notification: Notification) -> None:
 
 RELEASED_PACK = "released"
 PERFORMANCE_PACK_DOCUMENT = "performance_pack"
-# Attachments filed against one of these are logged when downloaded.
+# Files are attached (``attachment_create``) to these records, and to no others. A download is
+# logged when the file is intelligence or escalation evidence about the organisation, or one of
+# its meetings' private papers: never public, and a judgement of its standing in oversight.
 SENSITIVE_ATTACHMENT_OWNERS = frozenset(
     {
-        ("reporting", "pack"),
-        ("reporting", "document"),
-        ("escalation", "intelligenceitem"),
-        ("escalation", "tripartiteround"),
+        ("escalation", "concern"),  # a concern raised about it, with its evidence
+        ("escalation", "informationrequest"),  # its answer to an information request
+        ("escalation", "deescalationcriterion"),  # evidence against a de-escalation criterion
+        ("plans", "requiredsubmission"),  # a submission its escalation case requires
+        ("meetings", "meeting"),  # a paper for one of its meetings (a system paper has no organisation)
+    }
+)
+# The organisation's own accountability returns, between it and Welsh Government / NHS P&I,
+# and neither a pack, a letter nor intelligence: not logged. Every owner is in one of the two
+# sets (tests/oversight/test_sensitive_reads.py makes each with its service and checks).
+ATTACHMENT_OWNERS_NOT_LOGGED = frozenset(
+    {
+        ("plans", "accountabilitycondition"),  # evidence of meeting a condition of the plan's response
+        ("accountability", "chairobjective"),  # evidence of progress on the Chair's objectives
+        ("accountability", "wellledassessment"),  # evidence for its well-led self-assessment
     }
 )
 
@@ -188,11 +249,11 @@ def document_is_unpublished(document) -> bool:
 
 
 def _client_ip(request) -> str | None:
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    """The client's address as sign-in protection sees it (behind a trusted proxy, the
+    forwarded address; see ``oversight.security.client_ip``)."""
+    from .security import client_ip
+
+    return client_ip(request)
 
 
 def _organisation_id(organisation) -> int:
@@ -270,9 +331,10 @@ def record_sensitive_list(request, items, *, kind: str, action: str, noun: str) 
 
 
 def record_attachment_download(request, attachment: Attachment) -> SensitiveRead | None:
-    """Log the download of a file filed against an unreleased pack, a document or intelligence
-    (``SENSITIVE_ATTACHMENT_OWNERS``). The owner is not loaded (that would be another query), so
-    a file on a pack is logged whether or not the pack has since been released."""
+    """Log the download of a file filed as intelligence or escalation evidence, or as a meeting
+    paper (``SENSITIVE_ATTACHMENT_OWNERS``), against the organisation it is about. No query but
+    the INSERT: the owner's type is joined to the attachment, and the attachment's organisation
+    is its owner's (``attachment_create`` is given it by every service that files one)."""
     target_type = attachment.target_type  # selected with the attachment
     if target_type is None or attachment.organisation_id is None:
         return None

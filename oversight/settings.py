@@ -192,23 +192,36 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # SESSION_COOKIE_AGE stays the absolute limit from sign-in.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 AUTHENTICATION_BACKENDS = [
-    # First, so that a locked-out account or address is refused before a password is checked.
+    # First, so that a locked-out account is refused before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in protection (django-axes): five failures lock the user name, and five failures lock
-# the address, each on its own, for half an hour after the last failure.
+# Sign-in protection (django-axes): five failures for one user name lock that account, from
+# every address, for half an hour after the last counted failure. No lock on the address alone:
+# NHS staff share one outgoing address, so colleagues' typos would lock everyone there, and axes
+# has one failure limit for every lockout parameter (docs/decisions.md, "Lockout").
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A successful sign-in does not clear failures: clearing them would also clear the address's count,
-# so that someone with one good account could keep guessing at others from the same address.
+# Per account, and per account at one address. With one limit the pair's count never reaches it
+# before the account's does, so the rule in effect is per account; the pair also satisfies axes'
+# check W006 (which wants the address among the parameters).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# An attempt refused during a lock is not counted and does not restart the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in does not clear failures: the real person signing in would otherwise give
+# someone guessing at their password a fresh five.
 AXES_RESET_ON_SUCCESS = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "oversight.security.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# The client's address (oversight.security.client_ip): REMOTE_ADDR, or behind this many proxies
+# that each append to X-Forwarded-For, the right-most address they did not write.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "oversight.security.client_ip"
 # Two-factor authentication (django-otp): required for decision makers and administrators.
+# The admin shows neither an authenticator's key (nor its QR code) nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = "Oversight"
 
 # --- Languages and time -----------------------------------------------------------------
@@ -250,7 +263,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request is told how to authenticate (401).
-        "rest_framework.authentication.TokenAuthentication",
+        # A token not issued with a second factor is refused for those who use one.
+        "oversight.security.TwoFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -341,7 +355,10 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "oversight.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "oversight.logs.RequestIdFilter"},
+        "redact_secrets": {"()": "oversight.logs.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"()": "oversight.logs.PlainFormatter"},
         "json": {"()": "oversight.logs.JsonFormatter"},
@@ -351,8 +368,18 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    # Django's own lines about a request name its path: a calendar feed's token is redacted.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"filters": ["redact_secrets"]},
+    },
 }
-# /healthz answers 503 when no Celery worker has been seen for this many seconds (a worker
-# records itself when it starts and every minute through beat's "worker-heartbeat").
+# /healthz answers 503 when no Celery worker has been seen for this many seconds: each worker
+# records itself every WORKER_HEARTBEAT_SECONDS from a thread of its own (oversight.celery).
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
 HEALTHZ_WORKER_STALE_SECONDS = env.int("HEALTHZ_WORKER_STALE_SECONDS", default=180)
+# ... or when beat's "worker-heartbeat" task, which waits in the queue behind the long tasks,
+# has not run for this long: beat is down or the queue has not moved for a quarter of an hour.
+HEALTHZ_BEAT_STALE_SECONDS = env.int("HEALTHZ_BEAT_STALE_SECONDS", default=900)

@@ -23,8 +23,9 @@ def notify_user(recipient_id: int, subject: str, dedupe_key: str, body: str = ""
 
 @shared_task(ignore_result=True)
 def heartbeat() -> None:
-    """Beat sends this every minute: whichever worker runs it records that a worker is alive
-    (``WorkerHeartbeat``, read by /healthz)."""
+    """Beat sends this every minute, through the queue: whichever worker runs it records that
+    beat is running and the queue moves (``WorkerHeartbeat.beat_seen_at``, read by /healthz).
+    Not retried: the next one comes a minute later."""
     from .models import WorkerHeartbeat
 
-    WorkerHeartbeat.beat(worker=heartbeat.request.hostname or "")
+    WorkerHeartbeat.beat_ran(worker=heartbeat.request.hostname or "")

@@ -5,6 +5,11 @@ An authenticator app is a confirmed ``TOTPDevice`` (django-otp); recovery codes 
 tokens of the user's one ``StaticDevice``. A session is "verified" once a code has been
 given in it (django-otp keeps the device in the session). Who must use two-factor
 authentication is ``oversight.security.two_factor_required``.
+
+A code is checked with the device's row locked (``_verify_locked``), so two requests with the
+same code cannot both be let in. The key being set up belongs to one session: opening set-up in
+another session makes a new key and removes the old. The pages that show a key or codes are
+never cached.
 """
 
 from __future__ import annotations
@@ -21,22 +26,29 @@ from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 
 from .auth_forms import CodeForm, SignInForm
-from .security import TWO_FACTOR_PENDING, has_authenticator, two_factor_required
+from .security import TWO_FACTOR_PENDING, has_authenticator, lockout_response, token_refusal, two_factor_required
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+# The id of the authenticator being set up in this session (its key is shown only here).
+SETUP_DEVICE = "oversight_two_factor_setup_device"
 
 
 def _next(request, default: str = "") -> str:
@@ -53,6 +65,29 @@ def _with_next(url: str, next_url: str) -> str:
     from urllib.parse import quote
 
     return f"{url}?next={quote(next_url)}" if next_url else url
+
+
+def _verify_locked(devices, code: str):
+    """The first device that accepts ``code``, or None. ``devices`` are (queryset, pk) pairs; each
+    device is read again from its queryset with its row locked, inside one transaction, before
+    its check, so that a second request with the same code waits for the first and then sees
+    the code used (a TOTP device's ``last_t`` moved on, a recovery code deleted)."""
+    with transaction.atomic():
+        for queryset, pk in devices:
+            device = queryset.select_for_update().filter(pk=pk).first()
+            if device is not None and device.verify_token(code):
+                return device
+    return None
+
+
+def _match(user, code: str):
+    """The confirmed device of ``user`` that accepts ``code``: the authenticator app's code, or
+    a recovery code. None if neither does."""
+    devices = []
+    for model in (TOTPDevice, StaticDevice):
+        confirmed = model.objects.filter(user=user, confirmed=True)
+        devices += [(confirmed, pk) for pk in confirmed.values_list("pk", flat=True)]
+    return _verify_locked(devices, code)
 
 
 def _record(user, device, flag: int, message: str) -> None:
@@ -137,6 +172,22 @@ def overview(request):
     )
 
 
+def _setup_device(request) -> TOTPDevice:
+    """The authenticator being set up in this session; a new one (a new key) if this session has
+    none, removing any other unconfirmed one of the user's, so that a key shown in another
+    session, or earlier, cannot be the one confirmed."""
+    user = request.user
+    pk = request.session.get(SETUP_DEVICE)
+    device = TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first() if pk else None
+    if device is None:
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+        request.session[SETUP_DEVICE] = device.pk
+    return device
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request):
@@ -147,21 +198,31 @@ def setup(request):
         if user.is_verified():
             return redirect("two-factor")
         return redirect(_with_next(reverse("two-factor-verify"), next_url))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    device = _setup_device(request)
 
     def check(code):
-        return device if device.verify_token(code) else None
+        # Still being set up when its row is locked: a second request with the same code finds
+        # it confirmed (or the code used) and is refused.
+        return _verify_locked([(TOTPDevice.objects.filter(user=user, confirmed=False), device.pk)], code)
 
     form = CodeForm(request.POST or None, check=check)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            _record(user, device, ADDITION, "Authenticator app set up")
-            codes = _new_recovery_codes(user)
+    confirmed = False
+    if request.method == "POST":
+        with transaction.atomic():  # the device's row stays locked from the check to its confirmation
+            if form.is_valid():
+                device = form.device
+                device.confirmed = True
+                # When it was set up: API tokens issued before this were not issued with a code
+                # (oversight.security.token_refusal), and are removed.
+                device.created_at = timezone.now()
+                device.save(update_fields=["confirmed", "created_at"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                Token.objects.filter(user=user).delete()
+                _record(user, device, ADDITION, "Authenticator app set up")
+                codes = _new_recovery_codes(user)
+                confirmed = True
+    if confirmed:
+        request.session.pop(SETUP_DEVICE, None)
         request.session.cycle_key()
         django_otp.login(request, device)
         request.session.pop(TWO_FACTOR_PENDING, None)
@@ -185,6 +246,7 @@ def setup(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
@@ -194,7 +256,7 @@ def verify(request):
         return redirect(_next(request))
     if not has_authenticator(user):
         return redirect(_with_next(reverse("two-factor-setup"), request.GET.get("next", "")))
-    form = CodeForm(request.POST or None, check=lambda code: django_otp.match_token(user, code), recovery=True)
+    form = CodeForm(request.POST or None, check=lambda code: _match(user, code), recovery=True)
     if request.method == "POST" and form.is_valid():
         request.session.cycle_key()
         django_otp.login(request, form.device)
@@ -213,6 +275,7 @@ def verify(request):
     return render(request, "registration/two_factor/verify.html", {"form": form, "next": _next(request)})
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
@@ -265,7 +328,7 @@ class TokenSerializer(AuthTokenSerializer):
         user = attrs["user"]
         if has_authenticator(user):
             code = "".join(attrs.get("otp_token", "").split()).lower()
-            if not code or django_otp.match_token(user, code) is None:
+            if not code or _match(user, code) is None:
                 raise serializers.ValidationError(
                     {"otp_token": [_("Give a current code from your authenticator app in “otp_token”.")]},
                     code="two_factor_required",
@@ -282,11 +345,32 @@ class TokenSerializer(AuthTokenSerializer):
         return attrs
 
 
+@method_decorator(never_cache, name="dispatch")
 class ObtainToken(ObtainAuthToken):
     """``POST`` a user name and password (and, for those who use two-factor authentication,
-    ``otp_token``) for an API token."""
+    ``otp_token``) for an API token. A token of the user's that may no longer be used
+    (``token_refusal``: issued without a code) is replaced by a new one. A locked-out account
+    is answered 429, as on the sign-in page."""
 
     serializer_class = TokenSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            stale = Token.objects.filter(user=user).first()
+            if stale is not None and token_refusal(user, stale):
+                stale.delete()
+            token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    def handle_exception(self, exc):
+        # axes marks the request it was given, which is DRF's, not the HttpRequest its
+        # middleware sees; so the lockout answer is given here.
+        if getattr(self.request, "axes_locked_out", False):
+            return lockout_response(self.request)
+        return super().handle_exception(exc)
 
 
 obtain_token = ObtainToken.as_view()

@@ -89,31 +89,50 @@ def home(request):
     return render(request, "oversight/home.html")
 
 
-def _worker_check() -> tuple[str, bool]:
-    """When a Celery worker was last seen (``WorkerHeartbeat``): ok within
-    ``HEALTHZ_WORKER_STALE_SECONDS``, else stale. One query."""
+def _age(seen_at) -> int:
     from django.utils import timezone
 
+    return max(0, int((timezone.now() - seen_at).total_seconds()))
+
+
+def _heartbeat_checks() -> dict[str, tuple[str, bool]]:
+    """When a Celery worker process was last seen (its heartbeat thread, ``WorkerHeartbeat.seen_at``:
+    ok within ``HEALTHZ_WORKER_STALE_SECONDS``) and when beat's heartbeat task last ran through
+    the queue (``beat_seen_at``: ok within ``HEALTHZ_BEAT_STALE_SECONDS``). One query."""
     from .models import WorkerHeartbeat
 
     try:
-        seen_at = WorkerHeartbeat.last_seen()
+        worker_seen, beat_seen = WorkerHeartbeat.last_seen_both()
     except Exception as exc:  # noqa: BLE001 - the database check above says more
-        return f"error: {exc.__class__.__name__}", False
-    if seen_at is None:
-        return "stale: never seen", False
-    age = max(0, int((timezone.now() - seen_at).total_seconds()))
-    if age > settings.HEALTHZ_WORKER_STALE_SECONDS:
-        return f"stale: last seen at {seen_at:%Y-%m-%dT%H:%M:%SZ} ({age} s ago)", False
-    return f"ok (last seen {age} s ago)", True
+        error = (f"error: {exc.__class__.__name__}", False)
+        return {"worker": error, "beat": error}
+    checks = {}
+    for name, seen_at, limit, never in (
+        ("worker", worker_seen, settings.HEALTHZ_WORKER_STALE_SECONDS, "stale: never seen"),
+        ("beat", beat_seen, settings.HEALTHZ_BEAT_STALE_SECONDS, "stale: never run"),
+    ):
+        if seen_at is None:
+            checks[name] = (never, False)
+            continue
+        age = _age(seen_at)
+        if age > limit:
+            checks[name] = (f"stale: last seen at {seen_at:%Y-%m-%dT%H:%M:%SZ} ({age} s ago)", False)
+        else:
+            checks[name] = (f"ok (last seen {age} s ago)", True)
+    return checks
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Is the service able to work? Checks the database and, when configured, the broker and
-    that a Celery worker has been seen lately (its heartbeat). At most two queries, no sign-in,
-    and only the names of the checks and of any error's class in the answer."""
+    """Is the service able to work? Checks the database and, when configured, the broker, that
+    a Celery worker process is alive (its heartbeat thread) and that beat's heartbeat task has
+    run through the queue lately. At most two queries, no sign-in, and only the names of the
+    checks and of any error's class in the answer; 503 if any check fails (for monitoring).
+
+    ``?scope=web`` asks only whether this web process can serve: the database alone. That is
+    for the load balancer and the web container's health check, which should not take the web
+    out of service because a worker is busy or down."""
     checks: dict[str, str] = {}
     healthy = True
     try:
@@ -124,7 +143,9 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy; say which
         checks["database"] = f"error: {exc.__class__.__name__}"
         healthy = False
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if request.GET.get("scope") == "web":
+        pass
+    elif settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = "not configured (tasks run in-process)"
         checks["worker"] = "not configured (tasks run in-process)"
     else:
@@ -137,8 +158,9 @@ def healthz(request):
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {exc.__class__.__name__}"
             healthy = False
-        checks["worker"], worker_ok = _worker_check()
-        healthy = healthy and worker_ok
+        for name, (state, ok) in _heartbeat_checks().items():
+            checks[name] = state
+            healthy = healthy and ok
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 

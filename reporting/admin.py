@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
 from organisations.admin import VersionedHistoryAdmin
@@ -102,3 +103,31 @@ class DocumentAdmin(VersionedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # An administrator reading an unpublished letter here (its text in the change form, or an
+    # earlier version's in its history) is logged in the access log as on the letter's own page.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._log_read(request, object_id, response)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_read(request, object_id, response)
+        return response
+
+    def _log_read(self, request, object_id, response) -> None:
+        if response.status_code != 200:  # refused, missing (a redirect) or saved (a redirect)
+            return
+        from oversight.models import SensitiveRead
+        from oversight.services import document_is_unpublished, record_sensitive_read
+
+        document = Document.objects.select_related("publication", "pack").filter(pk=unquote(object_id)).first()
+        if document is not None and document_is_unpublished(document):
+            record_sensitive_read(
+                request,
+                obj=document,
+                organisation=document.organisation_id,
+                kind=SensitiveRead.Kind.DOCUMENT,
+                action=SensitiveRead.Action.VIEWED,
+            )

@@ -45,7 +45,7 @@ from oversight.concurrency import create_recorded, lock_at_version, save_new_ver
 from oversight.errors import OversightError, refuse
 
 from . import rules
-from .models import Document
+from .models import Document, RegisterCounter
 from .pdf import RenderedPdf, render
 
 LETTER_TEMPLATE = "reporting/documents/letter.html"
@@ -779,28 +779,52 @@ def document_preview(document: Document) -> RenderedPdf:
 
 def document_issue_now(document_id: int, actor_id: int) -> Document:
     """Render, number and store the PDF of an approved document (the task's work). Run twice, it
-    issues once: an issued document is returned unchanged. Two documents issued at the same
-    moment may reach for the same register number: the second is refused by the unique
-    constraint and numbered again."""
+    issues once: an issued document is returned unchanged. The register number is taken from the
+    year's ``RegisterCounter``, locked until the document is saved, so two documents issued at
+    the same moment take two numbers (``_issue_once``)."""
     actor = get_user_model().objects.get(pk=actor_id)
     for attempt in range(3):
         try:
             return _issue_once(document_id, actor)
         except (IntegrityError, ValidationError) as error:
-            # The number was taken meanwhile: the database's unique constraint, or the model's
-            # unique check before the save, says so. Anything else is not ours to retry.
+            # A safety net only: with the counter locked, a number is never taken twice, unless
+            # one was written past the counter by hand. The next attempt numbers after it.
             taken = isinstance(error, IntegrityError) or "register_number" in getattr(error, "error_dict", {})
             if not taken:
                 raise
             if attempt == 2:
-                # Workers issuing side by side keep reaching for the same next number (each
-                # renders between choosing it and saving it): the task is retried later, with a
-                # jittered backoff that takes them out of step (oversight.celery.TRANSIENT_ERRORS).
                 raise Contention(f"Register number taken three times running for document {document_id}") from error
     raise AssertionError("unreachable")
 
 
+def _next_sequence(year: int, counter: RegisterCounter | None) -> int:
+    """One more than the year's highest number: the counter's, or a number already on the
+    register (issued before the counter existed)."""
+    numbers = Document.objects.filter(register_number__startswith=f"{rules.REGISTER_PREFIX}-{year:04d}-")
+    given = rules.next_register_sequence(numbers.values_list("register_number", flat=True), year=year)
+    return max(given, (counter.last + 1) if counter is not None else 1)
+
+
+def _locked_counter(year: int) -> RegisterCounter:
+    """The year's counter, locked until the transaction ends (made at the year's first number:
+    two workers making it at once, the second waits for the first's and takes it)."""
+    counter = RegisterCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                RegisterCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass
+        counter = RegisterCounter.objects.select_for_update().get(year=year)
+    return counter
+
+
 def _issue_once(document_id: int, actor) -> Document:
+    """Issue in one transaction. The PDF (which prints the number) is rendered first with the
+    number the counter says is next, without a lock, so workers render side by side; then the
+    counter is locked and the number taken. If another worker took that number meanwhile, the
+    PDF is rendered again with the new one, under the lock (rare: only when workers are in
+    step). The counter stays locked until the document is saved and committed."""
     with transaction.atomic():
         document = (
             Document.objects.select_for_update(of=("self",))
@@ -820,12 +844,18 @@ def _issue_once(document_id: int, actor) -> Document:
             )
         )
         today = timezone.localdate()
-        numbers = Document.objects.filter(register_number__startswith=f"{rules.REGISTER_PREFIX}-{today.year:04d}-")
-        sequence = rules.next_register_sequence(numbers.values_list("register_number", flat=True), year=today.year)
-        document.register_number = rules.register_number(year=today.year, sequence=sequence)
         document.issued_on = today
         document.issued_by = actor
+        expected = _next_sequence(today.year, RegisterCounter.objects.filter(year=today.year).first())
+        document.register_number = rules.register_number(year=today.year, sequence=expected)
         rendered = render_document(document, issued=True)
+        counter = _locked_counter(today.year)
+        sequence = _next_sequence(today.year, counter)
+        if sequence != expected:
+            document.register_number = rules.register_number(year=today.year, sequence=sequence)
+            rendered = render_document(document, issued=True)
+        counter.last = sequence
+        counter.save(update_fields=["last"])
         document.file.save(f"{document.register_number}.pdf", ContentFile(rendered.data), save=False)
         document.sha256 = hashlib.sha256(rendered.data).hexdigest()
         document.size = len(rendered.data)

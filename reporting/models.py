@@ -675,6 +675,9 @@ class UploadJob(BaseModel):
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # The id of the Celery task that started it: a retry of that task (same id) may take it up
+    # again while it is still marked running (reporting.uploads.upload_process).
+    started_by_task = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -695,6 +698,21 @@ class UploadJob(BaseModel):
 def document_path(instance: Document, filename: str) -> str:
     # Named by register number, never by anything a user typed.
     return f"documents/{instance.issued_on:%Y/%m}/{instance.register_number}.pdf"
+
+
+class RegisterCounter(models.Model):
+    """The last register number given in a year (``WG-2026-0042`` is 42 in 2026): one row a
+    year, locked (``SELECT ... FOR UPDATE``) while a document takes the next number and is saved,
+    so two workers issuing side by side never take the same one (reporting.documents)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("register counter")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 class Document(BaseModel):

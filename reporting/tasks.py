@@ -19,12 +19,13 @@ def run_early_warnings(on: str | None = None) -> str:
     return str(analytics.early_warnings(today=today))
 
 
-@shared_task(**RETRY_POLICY)
-def process_upload(job_id: str) -> str:
-    """Store an uploaded file of values, all or nothing, recording progress on its job."""
+@shared_task(bind=True, **RETRY_POLICY)
+def process_upload(self, job_id: str) -> str:
+    """Store an uploaded file of values, all or nothing, recording progress on its job. A retry
+    (same task id) takes up the job it had started before the transient error."""
     from .uploads import upload_process
 
-    job = upload_process(job_id)
+    job = upload_process(job_id, task_id=self.request.id or "")
     return job.status if job is not None else "already started"
 
 

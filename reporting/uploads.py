@@ -9,9 +9,12 @@ outside the storing transaction, so the page can read it while the work goes on.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight import access
@@ -75,10 +78,22 @@ def _record(job: UploadJob, **changes) -> None:
     UploadJob.objects.filter(pk=job.pk).update(**changes, updated_at=timezone.now())
 
 
-def upload_process(job_id) -> UploadJob | None:
-    """Store an accepted file. Safe to run twice: only a job still waiting is started."""
-    started = UploadJob.objects.filter(pk=job_id, status=UploadJob.Status.QUEUED).update(
-        status=UploadJob.Status.RUNNING, started_at=timezone.now()
+def upload_process(job_id, *, task_id: str = "") -> UploadJob | None:
+    """Store an accepted file. Safe to run twice: only a job still waiting is started, or one
+    left marked running by a run that cannot still be going: by this same task (``task_id``: a
+    retry after a transient error, or the message handed back after its worker was lost), or
+    for longer than a task may run (``CELERY_TASK_TIME_LIMIT``: the worker would have killed
+    it). Storing is all or nothing, so starting again is safe."""
+    now = timezone.now()
+    abandoned = Q(status=UploadJob.Status.RUNNING) & (
+        Q(started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)) | Q(started_at__isnull=True)
+    )
+    if task_id:
+        abandoned |= Q(status=UploadJob.Status.RUNNING, started_by_task=task_id)
+    started = (
+        UploadJob.objects.filter(pk=job_id)
+        .filter(Q(status=UploadJob.Status.QUEUED) | abandoned)
+        .update(status=UploadJob.Status.RUNNING, started_at=now, started_by_task=task_id[:64])
     )
     if not started:
         return None

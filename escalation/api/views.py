@@ -344,4 +344,12 @@ class IntelligenceViewSet(_ActionMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def share(self, request, pk=None):
         data = self._valid(s.VersionSerializer)
         item = services.intelligence_share(actor=request.user, item=self.get_object(), expected_version=data["version"])
+        # The answer is the item, summary and all: a read like ``retrieve``'s.
+        record_sensitive_read(
+            request,
+            obj=item,
+            organisation=item.organisation_id,
+            kind=SensitiveRead.Kind.INTELLIGENCE,
+            action=SensitiveRead.Action.VIEWED,
+        )
         return Response(s.IntelligenceSerializer(item).data)

@@ -309,6 +309,7 @@ def pack_values(request, pk):
             messages.success(request, _("The values are saved."))
             return redirect(pack)
     status = 409 if _conflict({"values": form}) else 200
+    _log_read(request, pack, SensitiveRead.Action.VIEWED)  # the form shows every value entered so far
     return render(request, "reporting/pack_values.html", {"pack": pack, "form": form}, status=status)
 
 
@@ -423,6 +424,7 @@ def pack_narrative(request, pk):
             else:
                 messages.success(request, _("The %(pillar)s narrative is saved.") % {"pillar": Pillar(posted).label})
                 return redirect(reverse("reporting:pack-narrative", args=[pack.pk]))
+    _log_read(request, pack, SensitiveRead.Action.VIEWED)  # every pillar's narrative so far
     return render(request, "reporting/pack_narrative.html", {"pack": pack, "forms": forms})
 
 

@@ -17,8 +17,13 @@ from django.utils import timezone
 
 from escalation import services as escalation_services
 from escalation.models import IntelligenceItem, TripartiteView
-from oversight.models import SensitiveRead
-from oversight.services import attachment_create, document_is_unpublished, pack_is_unreleased
+from oversight.models import Attachment, SensitiveRead
+from oversight.services import (
+    ATTACHMENT_OWNERS_NOT_LOGGED,
+    SENSITIVE_ATTACHMENT_OWNERS,
+    document_is_unpublished,
+    pack_is_unreleased,
+)
 from reporting import documents
 from reporting.models import Document, Pack, PublishedDocument
 
@@ -105,6 +110,16 @@ def test_an_analyst_viewing_an_unreleased_pack_makes_one_entry_naming_them_the_o
     assert entry.request_id == response["X-Request-ID"] == "trace-0123456789"  # the request's id, for tracing
 
 
+def test_behind_a_trusted_proxy_the_entry_records_the_forwarded_address(world, p, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    pack = _unreleased(world)
+    _signed_in(client, p["analyst"]).get(
+        pack.get_absolute_url(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+
+    assert SensitiveRead.objects.get().ip_address == "198.51.100.7"  # the person, not the proxy
+
+
 def test_downloading_an_unreleased_packs_values_makes_a_downloaded_entry(world, p, client):
     pack = _unreleased(world)
     response = _signed_in(client, p["submitter_a"]).get(pack.get_absolute_url(), {"export": "csv"})
@@ -117,6 +132,24 @@ def test_downloading_an_unreleased_packs_values_makes_a_downloaded_entry(world, 
         "downloaded",
         str(pack.pk),
     )
+
+
+def test_the_values_and_narrative_forms_of_an_unreleased_pack_are_logged(world, p, client):
+    """They show every value and narrative entered so far, as the pack page does."""
+    pack = _unreleased(world)
+    client = _signed_in(client, p["submitter_a"])
+
+    assert client.get(reverse("reporting:pack-values", args=[pack.pk])).status_code == 200
+    assert client.get(reverse("reporting:pack-narrative", args=[pack.pk])).status_code == 200
+
+    rows = list(SensitiveRead.objects.order_by("pk").values_list("username", "kind", "action", "object_id", "path"))
+    assert rows == [
+        ("submitter_a", "pack", "viewed", str(pack.pk), reverse("reporting:pack-values", args=[pack.pk])),
+        ("submitter_a", "pack", "viewed", str(pack.pk), reverse("reporting:pack-narrative", args=[pack.pk])),
+    ]
+    _signed_in(client, p["submitter_b"])
+    assert client.get(reverse("reporting:pack-values", args=[pack.pk])).status_code == 404
+    assert SensitiveRead.objects.count() == 2
 
 
 def test_viewing_a_released_pack_makes_no_entry(world, p, client):
@@ -197,6 +230,36 @@ def test_another_organisations_letter_is_a_404_and_no_entry(world, p, client, le
     assert not SensitiveRead.objects.exists()
 
 
+def test_reading_an_unpublished_letter_in_the_django_admin_is_logged(world, p, client, letter):
+    client = _signed_in(client, p["admin"])
+
+    assert client.get(reverse("admin:reporting_document_changelist")).status_code == 200  # titles only
+    assert not SensitiveRead.objects.exists()
+    change = client.get(reverse("admin:reporting_document_change", args=[letter.pk]))
+    assert change.status_code == 200 and letter.body[:40] in change.content.decode()
+    version = letter.history.earliest("history_date")
+    old = client.get(reverse("admin:reporting_document_simple_history", args=[letter.pk, version.history_id]))
+    assert old.status_code == 200
+
+    rows = list(SensitiveRead.objects.order_by("pk").values_list("username", "organisation", "kind", "object_id"))
+    assert rows == [("admin", world.org_a.pk, "document", str(letter.pk))] * 2
+    assert SensitiveRead.objects.order_by("pk").last().path.endswith(f"/{version.history_id}/")
+
+    PublishedDocument.objects.create(
+        document=letter,
+        organisation=world.org_a,
+        kind=letter.kind,
+        title=letter.title,
+        register_number=letter.register_number,
+        issued_on=letter.issued_on,
+        sha256=letter.sha256,
+        published_on=DAY,
+        published_by=p["official"],
+    )  # on the public register now
+    assert client.get(reverse("admin:reporting_document_change", args=[letter.pk])).status_code == 200
+    assert SensitiveRead.objects.count() == 2
+
+
 def test_a_document_on_the_public_register_and_a_released_packs_pdf_are_not_sensitive(world):
     summary = Document(kind="public_summary", organisation=world.org_a)
     summary.publication = PublishedDocument(published_on=DAY)
@@ -249,6 +312,23 @@ def test_the_intelligence_export_and_api_detail_are_logged(world, p, client, api
     ]
 
 
+def test_sharing_intelligence_through_the_api_logs_the_item_it_answers_with(world, p, api_client, frameworks):
+    item = _intelligence(world)
+    api_client.force_authenticate(p["official"])
+
+    response = api_client.post(reverse("api:escalation-intelligence-share", args=[item.pk]), {"version": item.version})
+
+    assert response.status_code == 200 and response.json()["summary"] == item.summary
+    entry = SensitiveRead.objects.get()
+    assert (entry.username, entry.organisation, entry.kind, entry.action, entry.object_id) == (
+        "official",
+        world.org_a,
+        "intelligence",
+        "viewed",
+        str(item.pk),
+    )
+
+
 def test_a_tripartite_round_logs_each_organisation_whose_shared_view_it_shows(world, p, client, frameworks):
     official = p["official"]
     round_ = escalation_services.tripartite_round_create(
@@ -271,21 +351,155 @@ def test_a_tripartite_round_logs_each_organisation_whose_shared_view_it_shows(wo
 # --- Attachments -------------------------------------------------------------------------------
 
 
-def test_a_file_filed_against_intelligence_is_logged_when_downloaded_and_others_are_not(world, p, client, frameworks):
-    item = _intelligence(world)
-    official = p["official"]
-    on_item = attachment_create(
-        actor=official, upload=SimpleUploadedFile("note.txt", b"notes"), organisation=world.org_a, target=item
+def _pdf(name):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% evidence\n", content_type="application/pdf")
+
+
+@pytest.fixture
+def filed(world, frameworks):
+    """A file of organisation A's attached to each kind of record the services attach files
+    to, each made by its own service: {(app label, model): attachment}."""
+    from accountability import services as accountability_services
+    from escalation.models import Domain
+    from meetings import services as meeting_services
+    from meetings.models import MeetingType
+    from plans import reference as plans_reference
+    from plans import services as plans_services
+    from plans import submissions
+    from plans.models import PlanningCycle, RequiredSubmission
+
+    who = world.personas
+    submitter, analyst, official = who["submitter_a"], who["analyst"], who["official"]
+    plans_reference.seed()
+    on = date(2026, 2, 10)
+    draft = escalation_services.decision_draft(
+        actor=analyst,
+        organisation=world.org_a,
+        scope=escalation_services.Scope("organisation"),
+        to_level=3,
+        rationale="Financial position worsening",
+        planned_on=on,
     )
-    plain = attachment_create(actor=official, upload=SimpleUploadedFile("other.txt", b"x"), organisation=world.org_a)
-    client = _signed_in(client, official)
+    case = escalation_services.decision_decide(
+        actor=who["decision_maker"], decision=draft, expected_version=draft.version, decided_on=on,
+        minister_decided_on=on, notified_on=on, override_rationale="Test",
+    ).case  # fmt: skip
 
-    assert client.get(reverse("attachment-download", args=[on_item.pk])).status_code == 200
-    assert client.get(reverse("attachment-download", args=[plain.pk])).status_code == 200
+    criterion = escalation_services.criterion_propose(actor=analyst, case=case, text="Balanced plan approved")
+    escalation_services.criterion_evidence_add(actor=submitter, criterion=criterion, upload=_pdf("criterion.pdf"))
+    escalation_services.concern_raise(
+        actor=submitter,
+        organisation=world.org_a,
+        title="Theatre staffing",
+        description="Two theatres closed for want of staff",
+        on=on,
+        upload=_pdf("concern.pdf"),
+    )
+    request = escalation_services.request_send(
+        actor=analyst, organisation=world.org_a, question="Your recovery plan?", sent_on=on, due_on=on
+    )
+    escalation_services.request_answer(
+        actor=submitter, request=request, expected_version=request.version, response="Attached", on=on,
+        upload=_pdf("answer.pdf"),
+    )  # fmt: skip
+    submissions.submissions_schedule(today=date(2026, 5, 20))
+    owed = RequiredSubmission.objects.filter(case=case).first()
+    plans_services.submission_receive(
+        actor=submitter, submission=owed, expected_version=owed.version, received_on=date(2026, 5, 9),
+        today=date(2026, 5, 20), upload=_pdf("submission.pdf"),
+    )  # fmt: skip
+    meeting = meeting_services.meeting_create(
+        actor=official,
+        meeting_type=MeetingType.objects.get(code="ceo_review"),
+        starts_at=timezone.now() + timedelta(days=30),
+        organisation=world.org_a,
+    )
+    meeting_services.paper_submit(actor=submitter, meeting=meeting, upload=_pdf("paper.pdf"))
 
-    entry = SensitiveRead.objects.get()
-    assert (entry.kind, entry.action, entry.object_id) == ("attachment", "downloaded", str(on_item.pk))
-    assert "note.txt" in entry.object_label
+    plan = plans_services.plan_record(
+        actor=analyst, organisation=world.org_a, cycle=PlanningCycle.objects.get(code="2025-28"), plan_type="imtp",
+        submitted_on=date(2025, 3, 28), board_approved_on=None, financially_balanced=True, today=DAY,
+    )  # fmt: skip
+    response = plans_services.response_record(
+        actor=analyst, plan=plan, issued_on=date(2025, 7, 20), summary="Accepted with conditions", today=DAY
+    )
+    condition = plans_services.condition_add(
+        actor=analyst, response=response, text="Agree a recovery plan", due_on=date(2026, 9, 30), owner="Finance",
+        pillar=Domain.objects.get(era__code="2026", code="finance"),
+    )  # fmt: skip
+    plans_services.condition_evidence_add(actor=submitter, condition=condition, upload=_pdf("condition.pdf"))
+    objective = accountability_services.objective_set(
+        actor=official, organisation=world.org_a, year=2026, text="Objective", today=DAY
+    )
+    accountability_services.objective_evidence_add(actor=submitter, objective=objective, upload=_pdf("chair.pdf"))
+    assessment = accountability_services.assessment_start(
+        actor=submitter, organisation=world.org_a, year=2026, today=DAY
+    )
+    accountability_services.assessment_evidence_add(actor=submitter, assessment=assessment, upload=_pdf("wellled.pdf"))
+
+    found = {}
+    for attachment in Attachment.objects.select_related("target_type"):
+        assert attachment.organisation == world.org_a, attachment
+        found[(attachment.target_type.app_label, attachment.target_type.model)] = attachment
+    assert len(found) == Attachment.objects.count() == 8  # one of each, as the test means
+    return found
+
+
+def test_every_kind_of_record_files_are_attached_to_is_classed_sensitive_or_not(filed):
+    """Each owner a service attaches files to is in exactly one of the two sets, and neither set
+    names a record nothing attaches files to (as the sets' first version did)."""
+    assert not SENSITIVE_ATTACHMENT_OWNERS & ATTACHMENT_OWNERS_NOT_LOGGED
+    assert set(filed) == SENSITIVE_ATTACHMENT_OWNERS | ATTACHMENT_OWNERS_NOT_LOGGED
+
+
+def test_downloading_intelligence_escalation_evidence_or_a_meeting_paper_is_logged_and_other_files_are_not(
+    world, p, client, filed
+):
+    client = _signed_in(client, p["official"])
+    for attachment in filed.values():
+        assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 200
+
+    entries = {e.object_id: e for e in SensitiveRead.objects.all()}
+    logged = {key for key, attachment in filed.items() if str(attachment.pk) in entries}
+    assert logged == {
+        ("escalation", "concern"),
+        ("escalation", "informationrequest"),
+        ("escalation", "deescalationcriterion"),
+        ("plans", "requiredsubmission"),
+        ("meetings", "meeting"),
+    }
+    for key in logged:
+        entry = entries[str(filed[key].pk)]
+        assert (entry.username, entry.organisation, entry.kind, entry.action) == (
+            "official",
+            world.org_a,
+            "attachment",
+            "downloaded",
+        )
+        assert entry.object_type == "oversight.attachment"
+        assert f"{key[0]}.{key[1]} #{filed[key].target_id}" in entry.object_label
+
+
+def test_logging_a_download_costs_one_insert_and_no_other_query(world, p, client, filed):
+    client = _signed_in(client, p["official"])
+    url = lambda key: reverse("attachment-download", args=[filed[key].pk])  # noqa: E731
+    client.get(url(("plans", "accountabilitycondition")))  # the session and the like, warmed
+
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url(("accountability", "chairobjective")))
+    with CaptureQueriesContext(connection) as logged:
+        client.get(url(("escalation", "concern")))
+
+    assert SensitiveRead.objects.count() == 1
+    assert len(logged) == len(plain) + 1, [q["sql"] for q in logged.captured_queries]
+    log_queries = [q["sql"] for q in logged.captured_queries if "oversight_sensitiveread" in q["sql"]]
+    assert len(log_queries) == 1 and log_queries[0].startswith("INSERT")
+
+
+def test_another_organisations_submitter_gets_a_404_for_a_sensitive_file_and_makes_no_entry(p, client, filed):
+    client = _signed_in(client, p["submitter_b"])
+    assert client.get(reverse("attachment-download", args=[filed[("escalation", "concern")].pk])).status_code == 404
+    assert not SensitiveRead.objects.exists()
 
 
 # --- Append-only -------------------------------------------------------------------------------

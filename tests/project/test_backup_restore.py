@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import stat
 import uuid
 from contextlib import closing
 from datetime import date
@@ -23,7 +25,7 @@ from django.db import connection
 
 from escalation import services as escalation_services
 from organisations.models import Organisation
-from oversight.backup import BackupError, Database
+from oversight.backup import BackupError, Database, backup, pg_tool
 from reporting import documents
 from reporting.models import Document
 
@@ -102,12 +104,30 @@ def _backup(tmp_path) -> tuple[Path, dict]:
     return folder, json.loads((folder / "manifest.json").read_text())
 
 
+@pytest.fixture
+def usual_umask():
+    """The common umask (022), under which a folder would be 0755 and a file 0644."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _assert_private(folder: Path) -> None:
+    """Only the owner may open the backup or anything in it: it holds password hashes,
+    second-factor keys and sessions."""
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    assert set(modes) >= {"manifest.json", "private-files.tar"}
+    assert modes == dict.fromkeys(modes, 0o600), modes
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_checksums_and_verify_catches_damage(
-    issued, tmp_path, fresh_database, capsys
+    issued, tmp_path, fresh_database, capsys, monkeypatch, usual_umask
 ):
     folder, manifest = _backup(tmp_path)
 
+    _assert_private(folder)
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"]["reporting_document"] == 2
     assert manifest["tables"]["organisations_organisation"] == 5
@@ -122,9 +142,9 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_checksum
 
     restored_files = tmp_path / "restored-files"
     capsys.readouterr()
-    call_command(
-        "restore", "--input", str(folder), "--database-url", fresh_database, "--files-dir", str(restored_files)
-    )
+    # The target's URL, password and all, comes from the environment, never the command line.
+    monkeypatch.setenv("RESTORE_DATABASE_URL", fresh_database)
+    call_command("restore", "--input", str(folder), "--files-dir", str(restored_files))
     out = capsys.readouterr().out
     assert "DIFFERS" not in out
     assert "checks match the backup" in out
@@ -140,9 +160,11 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_checksum
         assert cursor.fetchall() == [(d.register_number, d.sha256) for d in issued]
         cursor.close()
 
-    # Verifying again on its own says the same.
+    # Verifying again on its own says the same (the URL in a variable of the operator's choosing).
+    monkeypatch.delenv("RESTORE_DATABASE_URL")
+    monkeypatch.setenv("RESTORED_DB", fresh_database)
     call_command(
-        "verify_backup", "--input", str(folder), "--database-url", fresh_database, "--files-dir", str(restored_files)
+        "verify_backup", "--input", str(folder), "--database-url-env", "RESTORED_DB", "--files-dir", str(restored_files)
     )
 
     # Then damage the restore: one document's file changed, one row gone. Verify names both and fails.
@@ -161,8 +183,8 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_checksum
             "verify_backup",
             "--input",
             str(folder),
-            "--database-url",
-            fresh_database,
+            "--database-url-env",
+            "RESTORED_DB",
             "--files-dir",
             str(restored_files),
         )
@@ -175,24 +197,24 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_checksum
 
 
 @pytest.mark.django_db
-def test_restore_refuses_a_database_that_is_not_empty_and_a_damaged_dump(world, tmp_path, fresh_database):
+def test_restore_refuses_a_database_that_is_not_empty_and_a_damaged_dump(world, tmp_path, fresh_database, monkeypatch):
     # Not transactional: the dump has what was committed before the test (the frameworks), enough here.
     folder, manifest = _backup(tmp_path)
     assert manifest["tables"]["escalation_era"] > 0
     source = connection.settings_dict
     live = f"sqlite:///{source['NAME']}" if connection.vendor == "sqlite" else _url(source["NAME"])
+    monkeypatch.setenv("RESTORE_DATABASE_URL", live)
     with pytest.raises(CommandError, match=r"not empty|already exists"):
-        call_command("restore", "--input", str(folder), "--database-url", live, "--files-dir", str(tmp_path / "a"))
+        call_command("restore", "--input", str(folder), "--files-dir", str(tmp_path / "a"))
     assert Organisation.objects.count() == 5  # the live database untouched
 
     dump = folder / manifest["database_file"]
     with dump.open("r+b") as handle:
         handle.seek(-16, 2)
         handle.write(b"\0" * 16)
+    monkeypatch.setenv("RESTORE_DATABASE_URL", fresh_database)
     with pytest.raises(CommandError, match="SHA-256 differs"):
-        call_command(
-            "restore", "--input", str(folder), "--database-url", fresh_database, "--files-dir", str(tmp_path / "b")
-        )
+        call_command("restore", "--input", str(folder), "--files-dir", str(tmp_path / "b"))
     if connection.vendor == "sqlite":
         assert not Path(Database.from_url(fresh_database).name).exists()
     else:
@@ -201,11 +223,9 @@ def test_restore_refuses_a_database_that_is_not_empty_and_a_damaged_dump(world, 
             assert cursor.fetchone()[0] == 0
 
 
-def test_sqlite_backup_api_copies_a_database_being_written(tmp_path):
+def test_sqlite_backup_api_copies_a_database_being_written(tmp_path, usual_umask):
     """The SQLite path without Django: a WAL-mode database with uncheckpointed writes is copied
-    whole, and the manifest's counts are the copy's."""
-    from oversight.backup import backup
-
+    whole, and the manifest's counts are the copy's; the folder and its files are the owner's alone."""
     live = tmp_path / "live.sqlite3"
     with closing(sqlite3.connect(live)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
@@ -215,6 +235,7 @@ def test_sqlite_backup_api_copies_a_database_being_written(tmp_path):
         manifest = backup(Database.from_url(f"sqlite:///{live}"), tmp_path / "nofiles", tmp_path / "out")
     assert manifest["tables"]["t"] == 250
     assert manifest["files_count"] == 0
+    _assert_private(tmp_path / "out")
     with closing(sqlite3.connect(tmp_path / "out" / "database.sqlite3")) as copy:
         assert copy.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 250
 
@@ -224,3 +245,86 @@ def test_sqlite_backup_api_copies_a_database_being_written(tmp_path):
         backup(Database.from_url(f"sqlite:///{live}"), files, files / "backups" / "today")
     with pytest.raises(BackupError, match="not empty"):
         backup(Database.from_url(f"sqlite:///{live}"), files, tmp_path / "out")
+
+
+@pytest.mark.parametrize("command", ["restore", "verify_backup"])
+def test_a_password_on_the_command_line_is_refused_and_the_url_comes_from_the_environment(
+    command, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("RESTORE_DATABASE_URL", raising=False)
+    args = ["--input", str(tmp_path / "backup"), "--files-dir", str(tmp_path / "files")]
+
+    with pytest.raises(CommandError, match="must not hold the password") as refused:
+        call_command(command, *args, "--database-url", "postgres://oversight:s3cret-pw@db.example:5432/restored")
+    assert "s3cret-pw" not in str(refused.value)
+    assert "RESTORE_DATABASE_URL" in str(refused.value)
+    with pytest.raises(CommandError, match="set RESTORE_DATABASE_URL to its URL"):
+        call_command(command, *args)
+    # Without a password, or from the variable, the command goes on (to find no backup there).
+    with pytest.raises(CommandError, match=r"No manifest\.json"):
+        call_command(command, *args, "--database-url", "postgres://oversight@db.example:5432/restored")
+    monkeypatch.setenv("RESTORE_DATABASE_URL", "postgres://oversight:s3cret-pw@db.example:5432/restored")
+    with pytest.raises(CommandError, match=r"No manifest\.json"):
+        call_command(command, *args)
+
+
+def test_ssl_settings_from_the_url_or_the_options_reach_psycopg2_and_the_tools():
+    url = "postgres://oversight:pw@db.example:5432/oversight?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem"
+    for database in (
+        Database.from_url(url),
+        Database.from_settings(
+            {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "oversight",
+                "USER": "oversight",
+                "PASSWORD": "pw",
+                "HOST": "db.example",
+                "PORT": 5432,
+                "OPTIONS": {"sslmode": "verify-full", "sslrootcert": "/etc/ssl/ca.pem", "connect_timeout": 5},
+            }
+        ),
+    ):
+        assert database.connect_args() == {
+            "dbname": "oversight",
+            "user": "oversight",
+            "password": "pw",
+            "host": "db.example",
+            "port": "5432",
+            "sslmode": "verify-full",
+            "sslrootcert": "/etc/ssl/ca.pem",
+        }
+        env = database.tool_env()
+        assert (env["PGSSLMODE"], env["PGSSLROOTCERT"], env["PGPASSWORD"]) == ("verify-full", "/etc/ssl/ca.pem", "pw")
+        assert "pw" not in repr(database)
+    key = Database.from_url("postgres://u@h/db?sslmode=require&sslcert=/c.pem&sslkey=/k.pem").tool_env()
+    assert (key["PGSSLCERT"], key["PGSSLKEY"]) == ("/c.pem", "/k.pem")
+
+
+@pytest.mark.django_db
+def test_the_url_s_sslmode_is_honoured_by_psycopg2_and_pg_dump(tmp_path):
+    """On the local server, which has no TLS: ``sslmode=disable`` backs up; ``sslmode=require``
+    makes psycopg2 and pg_dump each refuse, saying so (before, both were silently dropped)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW ssl")
+        if cursor.fetchone()[0] == "on":
+            pytest.skip("the server offers TLS, so sslmode=require would connect")
+    url = _url(connection.settings_dict["NAME"])
+
+    plain = Database.from_url(f"{url}?sslmode=disable")
+    with closing(plain.connect()) as conn:
+        assert conn.get_dsn_parameters()["sslmode"] == "disable"
+        server_major = conn.server_version // 10000
+    manifest = backup(plain, tmp_path / "nofiles", tmp_path / "plain")
+    assert manifest["engine"] == "postgresql" and manifest["tables"]
+
+    required = Database.from_url(f"{url}?sslmode=require")
+    with pytest.raises(BackupError, match=r"Cannot connect to PostgreSQL database .*SSL"):
+        backup(required, tmp_path / "nofiles", tmp_path / "required")
+    # pg_dump itself gets it too (in PGSSLMODE), not only psycopg2.
+    from oversight.backup import _run
+
+    pg_dump, _version = pg_tool("pg_dump", server_major)
+    with pytest.raises(BackupError, match=r"pg_dump failed .*SSL"):
+        _run([pg_dump, "--schema-only", *required.tool_args(), required.name], required.tool_env())

@@ -1,7 +1,13 @@
-"""/healthz's worker check: a Celery worker's heartbeat (``WorkerHeartbeat``), written when a
-worker starts and by the ``oversight.tasks.heartbeat`` task beat sends every minute."""
+"""/healthz's worker and beat checks (``WorkerHeartbeat``): a worker process's heartbeat, written
+by a thread each worker starts when ready, beside its pool; and beat's heartbeat task, sent every
+minute through the queue. ``/healthz?scope=web`` checks the database only."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -24,9 +30,14 @@ def queued(settings):
     settings.HEALTHZ_WORKER_STALE_SECONDS = 180
 
 
-def _seen(seconds_ago: int) -> None:
+def _seen(seconds_ago: int, beat_seconds_ago: int | None = 30) -> None:
+    now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
-        pk=WorkerHeartbeat.SINGLETON, defaults={"seen_at": timezone.now() - timedelta(seconds=seconds_ago)}
+        pk=WorkerHeartbeat.SINGLETON,
+        defaults={
+            "seen_at": now - timedelta(seconds=seconds_ago),
+            "beat_seen_at": None if beat_seconds_ago is None else now - timedelta(seconds=beat_seconds_ago),
+        },
     )
 
 
@@ -45,9 +56,15 @@ def test_a_fresh_heartbeat_is_ok(client, db, queued, django_assert_max_num_queri
     body = response.json()
     assert body == {
         "status": "ok",
-        "checks": {"database": "ok", "broker": "ok", "worker": body["checks"]["worker"]},
+        "checks": {
+            "database": "ok",
+            "broker": "ok",
+            "worker": body["checks"]["worker"],
+            "beat": body["checks"]["beat"],
+        },
     }
     assert body["checks"]["worker"] in {"ok (last seen 42 s ago)", "ok (last seen 43 s ago)"}
+    assert body["checks"]["beat"] in {"ok (last seen 30 s ago)", "ok (last seen 31 s ago)"}
 
 
 def test_a_stale_heartbeat_answers_503_and_says_when_the_worker_was_last_seen(client, db, queued, settings):
@@ -71,11 +88,40 @@ def test_a_worker_never_seen_answers_503(client, db, queued):
     assert response.json()["checks"]["worker"] == "stale: never seen"
 
 
+def test_a_beat_heartbeat_not_run_for_a_quarter_of_an_hour_answers_503(client, db, queued, settings):
+    settings.HEALTHZ_BEAT_STALE_SECONDS = 900
+    _seen(5, beat_seconds_ago=901)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["worker"].startswith("ok") and checks["beat"].startswith("stale: last seen at ")
+    _seen(5, beat_seconds_ago=None)
+    assert client.get(reverse("healthz")).json()["checks"]["beat"] == "stale: never run"
+
+
+def test_scope_web_checks_the_database_only_so_a_stale_worker_does_not_take_the_web_out(
+    client, db, queued, django_assert_max_num_queries
+):
+    _seen(10_000, beat_seconds_ago=None)  # the worker and beat long gone: the full check is 503
+    assert client.get(reverse("healthz")).status_code == 503
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("healthz"), {"scope": "web"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_the_compose_web_health_check_asks_for_the_web_scope():
+    compose = (real_worker.ROOT / "docker-compose.yml").read_text()
+    web = compose.split("\n  web:", 1)[1].split("\n  worker:", 1)[0]
+    assert "/healthz?scope=web" in web
+
+
 def test_the_heartbeat_task_records_the_time(db):
     before = timezone.now()
     heartbeat.delay()  # eager in tests: runs here
     assert WorkerHeartbeat.objects.count() == 1
     assert WorkerHeartbeat.last_seen() >= before
+    assert WorkerHeartbeat.objects.get().beat_seen_at >= before
     heartbeat.delay()
     assert WorkerHeartbeat.objects.count() == 1  # one row, updated
 
@@ -94,15 +140,14 @@ def test_a_real_worker_is_seen_when_it_starts_and_when_it_runs_the_heartbeat(wor
         if time.monotonic() > deadline:
             pytest.fail("the worker did not record its start within 90 seconds")
         time.sleep(0.5)
-    started = WorkerHeartbeat.last_seen()
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = real_worker.BROKER
     response = client.get(reverse("healthz"))
-    assert response.status_code == 200, response.content
+    assert response.status_code == 503  # beat's heartbeat has not run yet
     assert response.json()["checks"]["worker"].startswith("ok (last seen ")
+    assert response.json()["checks"]["beat"] == "stale: never run"
 
-    time.sleep(1.1)  # so the next heartbeat is a later time
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
@@ -111,8 +156,79 @@ def test_a_real_worker_is_seen_when_it_starts_and_when_it_runs_the_heartbeat(wor
     finally:
         app.conf.task_always_eager = eager
     deadline = time.monotonic() + 90
-    while WorkerHeartbeat.last_seen() <= started:
+    while WorkerHeartbeat.objects.get().beat_seen_at is None:
         if time.monotonic() > deadline:
             pytest.fail("the worker did not run the heartbeat within 90 seconds")
         time.sleep(0.5)
     assert WorkerHeartbeat.objects.get().worker.startswith("celery@")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200, response.content
+
+
+@pytest.fixture
+def busy_worker(tmp_path):
+    """A real worker with one process and no pool of its own (solo: the task runs in the worker's
+    main thread), a heartbeat every second, and the test-only slow task."""
+    if not real_worker._broker_answers():
+        message = f"no Redis broker answers at {real_worker.BROKER}: start redis-server to run the busy-worker test"
+        if os.environ.get("REQUIRE_BROKER") == "1":
+            pytest.fail(f"REQUIRE_BROKER=1 but {message}")
+        pytest.skip(message)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    pidfile = tmp_path / "worker.pid"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}},
+        "CELERY_BROKER_URL": real_worker.BROKER,
+        "DATABASE_URL": real_worker._database_url(),
+        "WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oversight", "worker", "--loglevel=info", "--pool=solo",
+         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-I", "tests.project.slow_tasks", f"--pidfile={pidfile}", "-Q", queue],
+        cwd=real_worker.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        pid = int(pidfile.read_text()) if pidfile.exists() else process.pid
+        os.kill(pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        print((tmp_path / "worker.log").read_text()[-3000:])
+
+
+def _wait(condition, seconds: float, failure: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(failure)
+        time.sleep(0.2)
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_busy_with_a_long_task_is_still_seen_alive(busy_worker, tmp_path):
+    """The heartbeat comes from the worker's own thread, not through the queue: while the only
+    pool slot runs a long task, the heartbeat keeps advancing."""
+    _wait(lambda: WorkerHeartbeat.last_seen() is not None, 90, "the worker did not record its start within 90 s")
+    marker = tmp_path / "occupy.txt"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with app.connection_for_write(real_worker.BROKER) as conn:
+            app.send_task("tests.project.slow_tasks.occupy", args=[20, str(marker)], queue=busy_worker, connection=conn)
+    finally:
+        app.conf.task_always_eager = eager
+    _wait(lambda: marker.exists(), 60, "the worker did not start the long task within 60 s")
+    busy_since = WorkerHeartbeat.last_seen()
+    _wait(
+        lambda: WorkerHeartbeat.last_seen() > busy_since + timedelta(seconds=2),
+        15,
+        "the heartbeat did not advance while the worker was busy",
+    )
+    assert marker.read_text() == "started"  # still busy: the heartbeat did not wait for the task

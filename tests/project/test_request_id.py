@@ -96,6 +96,31 @@ def test_a_secret_token_in_the_path_is_not_logged(client, db, json_log):
     assert line["path"].endswith("/[redacted].ics")
 
 
+def test_djangos_own_not_found_line_does_not_print_the_feed_token(client, db, caplog):
+    token = "s3cr3t-feed-token-0123456789"
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("meetings:meeting-feed", args=[token]))
+    assert response.status_code == 404
+    lines = [record for record in caplog.records if record.name == "django.request"]
+    assert len(lines) == 1
+    assert lines[0].getMessage() == "Not Found: /meetings/feed/[redacted].ics"
+    assert token not in caplog.text
+    # The formatted line as our formatter writes it, too.
+    assert token not in JsonFormatter().format(lines[0])
+
+
+def test_the_development_servers_request_line_does_not_print_the_feed_token(caplog):
+    """runserver's line ('"GET /meetings/feed/<token>.ics HTTP/1.1" 404 179') has no Django
+    request on its record: the path in the message is resolved to find the token."""
+    token = "s3cr3t-feed-token-0123456789"
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logging.getLogger("django.server").warning(
+            '"%s" %s %s', f"GET /meetings/feed/{token}.ics HTTP/1.1", "404", "179"
+        )
+    assert caplog.records[-1].getMessage() == '"GET /meetings/feed/[redacted].ics HTTP/1.1" 404 179'
+    assert token not in caplog.text
+
+
 def test_a_task_logs_with_its_own_id_outside_a_request(db, json_log):
     result = heartbeat.delay()  # eager in tests; the same signals run in a worker
     lines = [line for line in json_log() if line["logger"] == "celery.app.trace"]

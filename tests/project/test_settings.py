@@ -127,7 +127,11 @@ def test_sign_in_protection_settings():
 
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]  # each on its own
+    # Per account (and per account at one address), never per address alone: colleagues share one.
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "username"]
+    assert settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is False
+    assert settings.AXES_CLIENT_IP_CALLABLE == "oversight.security.client_ip"
+    assert settings.OTP_ADMIN_HIDE_SENSITIVE_DATA is True
     assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
 

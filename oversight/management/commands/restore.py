@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.backup import BackupError, Database, restore, verify
+from oversight.backup import BackupError, restore, verify
 
-from .verify_backup import verdict
+from .verify_backup import add_database_arguments, database_from_options, verdict
 
 
 class Command(BaseCommand):
@@ -17,10 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, help="the backup folder (holding manifest.json)")
-        parser.add_argument(
-            "--database-url",
-            required=True,
-            help="an existing, empty PostgreSQL database (createdb first) or a new SQLite file",
+        add_database_arguments(
+            parser, "the empty database to restore into (PostgreSQL: createdb first; or a new SQLite file)"
         )
         parser.add_argument("--files-dir", required=True, help="a new or empty folder for the private files")
         parser.add_argument("--pg-bin", help="folder holding pg_restore (default: the server's version's, or PATH)")
@@ -29,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         folder, files_dir = Path(options["input"]), Path(options["files_dir"])
         try:
-            database = Database.from_url(options["database_url"])
+            database = database_from_options(options)
             manifest = restore(folder, database, files_dir, pg_bin=options["pg_bin"])
             self.stdout.write(
                 f"Restored the backup of {manifest['created_at']} into {database.engine} database {database.name} "
