@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,26 +46,34 @@ def _database_url() -> str:
     raise AssertionError(f"unexpected database vendor {connection.vendor}")
 
 
-@pytest.fixture
-def worker(tmp_path):
-    if not _broker_answers():
-        message = f"no Redis broker answers at {BROKER}: start redis-server to run the real-worker test"
-        if os.environ.get("REQUIRE_BROKER") == "1":
-            pytest.fail(f"REQUIRE_BROKER=1 but {message}")
-        pytest.skip(message)
+def require_broker(what: str) -> None:
+    """Skip loudly when no Redis answers, or fail when CI requires one (REQUIRE_BROKER=1)."""
+    if _broker_answers():
+        return
+    message = f"no Redis broker answers at {BROKER}: start redis-server to run {what}"
+    if os.environ.get("REQUIRE_BROKER") == "1":
+        pytest.fail(f"REQUIRE_BROKER=1 but {message}")
+    pytest.skip(message)
+
+
+@contextmanager
+def running_worker(tmp_path, *, env: dict | None = None, args: tuple = ()):
+    """A real ``celery worker`` process on a queue of its own, against the test database; yields
+    the queue's name, then stops the worker by its pid file and prints the end of its log."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     pidfile = tmp_path / "worker.pid"
-    env = {
+    worker_env = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}},
         "CELERY_BROKER_URL": BROKER,
         "DATABASE_URL": _database_url(),
+        **(env or {}),
     }
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "oversight", "worker", "--loglevel=info", "--pool=solo",
          "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         f"--pidfile={pidfile}", "-Q", queue],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         *args, f"--pidfile={pidfile}", "-Q", queue],
+        cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         yield queue
@@ -77,6 +86,13 @@ def worker(tmp_path):
             process.kill()
         log.close()
         print((tmp_path / "worker.log").read_text()[-3000:])
+
+
+@pytest.fixture
+def worker(tmp_path):
+    require_broker("the real-worker test")
+    with running_worker(tmp_path) as queue:
+        yield queue
 
 
 @pytest.mark.broker

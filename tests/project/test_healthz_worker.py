@@ -2,12 +2,7 @@
 by a thread each worker starts when ready, beside its pool; and beat's heartbeat task, sent every
 minute through the queue. ``/healthz?scope=web`` checks the database only."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -169,37 +164,11 @@ def test_a_real_worker_is_seen_when_it_starts_and_when_it_runs_the_heartbeat(wor
 def busy_worker(tmp_path):
     """A real worker with one process and no pool of its own (solo: the task runs in the worker's
     main thread), a heartbeat every second, and the test-only slow task."""
-    if not real_worker._broker_answers():
-        message = f"no Redis broker answers at {real_worker.BROKER}: start redis-server to run the busy-worker test"
-        if os.environ.get("REQUIRE_BROKER") == "1":
-            pytest.fail(f"REQUIRE_BROKER=1 but {message}")
-        pytest.skip(message)
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    pidfile = tmp_path / "worker.pid"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}},
-        "CELERY_BROKER_URL": real_worker.BROKER,
-        "DATABASE_URL": real_worker._database_url(),
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "oversight", "worker", "--loglevel=info", "--pool=solo",
-         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-I", "tests.project.slow_tasks", f"--pidfile={pidfile}", "-Q", queue],
-        cwd=real_worker.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
+    real_worker.require_broker("the busy-worker test")
+    with real_worker.running_worker(
+        tmp_path, env={"WORKER_HEARTBEAT_SECONDS": "1"}, args=("-I", "tests.project.slow_tasks")
+    ) as queue:
         yield queue
-    finally:
-        pid = int(pidfile.read_text()) if pidfile.exists() else process.pid
-        os.kill(pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        print((tmp_path / "worker.log").read_text()[-3000:])
 
 
 def _wait(condition, seconds: float, failure: str) -> None:
