@@ -38,7 +38,7 @@ class RenderedPdf:
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
     cleaned = re.sub(r"[\x00-\x1f<>]", " ", str(text))
-    return mark_safe('"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"')  # noqa: S308 - escaped above  # nosec: B308, B703
+    return mark_safe('"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"')  # noqa: S308 - escaped above  # nosec B308
 
 
 def render(template: str, context: dict, *, language: str) -> RenderedPdf:
@@ -53,7 +53,7 @@ def render(template: str, context: dict, *, language: str) -> RenderedPdf:
                 **context,
                 "languages": languages,
                 "html_lang": "cy" if languages[0] == "cy" else "en-GB",
-                "font_family": mark_safe(FONT_FAMILY),  # noqa: S308 - a constant  # nosec: B308, B703
+                "font_family": mark_safe(FONT_FAMILY),  # noqa: S308 - a constant  # nosec B308
                 "page_label": css_string(_("Page")),
                 "of_label": css_string(_("of")),
                 "footer_text": css_string(context.get("footer_text", "")),
